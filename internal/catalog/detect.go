@@ -1,0 +1,142 @@
+package catalog
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// AmbiguousError says a body matches several providers' shapes.
+type AmbiguousError struct{ Choices []string }
+
+func (e *AmbiguousError) Error() string {
+	return fmt.Sprintf("cannot tell the provider apart: the body matches %s (pass -p)", strings.Join(e.Choices, ", "))
+}
+
+// NotDetectedError says no provider matches a body.
+type NotDetectedError struct{ Choices []string }
+
+func (e *NotDetectedError) Error() string {
+	return fmt.Sprintf("no provider's envelope matches this body (pass -p with one of: %s)", strings.Join(e.Choices, ", "))
+}
+
+// Detect finds the provider of a delivery from its headers (when given) and the shape
+// of its decoded JSON body. A signature header decides on its own; otherwise the
+// provider whose detect keys are all present at the top level wins.
+func (c *Catalog) Detect(h http.Header, doc any) (*Provider, error) {
+	if h != nil {
+		var hits []*Provider
+		for _, p := range c.providers {
+			if name := p.identifyingHeader(); name != "" && h.Get(name) != "" {
+				hits = append(hits, p)
+			}
+		}
+		if len(hits) == 1 {
+			return hits[0], nil
+		}
+	}
+	obj, _ := doc.(map[string]any)
+	var hits []*Provider
+	for _, p := range c.providers {
+		if len(p.Detect) == 0 || obj == nil {
+			continue
+		}
+		all := true
+		for _, k := range p.Detect {
+			if _, ok := obj[k]; !ok {
+				all = false
+				break
+			}
+		}
+		if all {
+			hits = append(hits, p)
+		}
+	}
+	switch len(hits) {
+	case 1:
+		return hits[0], nil
+	case 0:
+		return nil, &NotDetectedError{Choices: c.IDs()}
+	}
+	ids := make([]string, len(hits))
+	for i, p := range hits {
+		ids[i] = p.ID
+	}
+	return nil, &AmbiguousError{Choices: ids}
+}
+
+// identifyingHeader is a header only this provider sends (its signature header), or "".
+func (p *Provider) identifyingHeader() string {
+	switch p.Scheme.Name {
+	case SchemeHMACSHA256, SchemeIroncladRSA:
+		return p.Scheme.Header
+	case SchemeStandardWebhooks:
+		return "webhook-signature"
+	}
+	return ""
+}
+
+// TypesOf returns the event types a decoded body carries: one for most providers,
+// several for Oneflow, none when the type is missing or not a string.
+func (p *Provider) TypesOf(doc any) []string {
+	var out []string
+	for _, v := range Lookup(doc, p.TypeAt) {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// IDOf returns the delivery id, from the body or from the header that carries it.
+func (p *Provider) IDOf(h http.Header, doc any) string {
+	if name, ok := strings.CutPrefix(p.IDAt, "header:"); ok {
+		if h == nil {
+			return ""
+		}
+		return h.Get(name)
+	}
+	for _, v := range Lookup(doc, p.IDAt) {
+		switch v := v.(type) {
+		case string:
+			return v
+		case float64:
+			return strconv.FormatFloat(v, 'f', -1, 64)
+		}
+	}
+	return ""
+}
+
+// Lookup resolves a JSON pointer in a decoded document; a "*" segment matches every
+// element of an array (or value of an object).
+func Lookup(doc any, pointer string) []any {
+	cur := []any{doc}
+	if pointer == "" || pointer == "/" {
+		return cur
+	}
+	for _, seg := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
+		var next []any
+		for _, v := range cur {
+			switch v := v.(type) {
+			case map[string]any:
+				if seg == "*" {
+					for _, x := range v {
+						next = append(next, x)
+					}
+				} else if x, ok := v[seg]; ok {
+					next = append(next, x)
+				}
+			case []any:
+				if seg == "*" {
+					next = append(next, v...)
+				} else if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(v) {
+					next = append(next, v[i])
+				}
+			}
+		}
+		cur = next
+	}
+	return cur
+}

@@ -1,0 +1,270 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/cmdutil"
+)
+
+// NewCmdEvents builds `whk events` and its list and show subcommands.
+func NewCmdEvents(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "events <command>",
+		Short: "List and describe the events each provider sends",
+		Args:  noArgsOrUnknown,
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(NewCmdEventsList(f, nil), NewCmdEventsShow(f, nil))
+	return cmd
+}
+
+// noArgsOrUnknown rejects a mistyped subcommand as a usage error.
+func noArgsOrUnknown(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	hint := "see '" + cmd.CommandPath() + " --help'"
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		hint = "did you mean '" + s[0] + "'?"
+	}
+	return cmdutil.WithHint(fmt.Errorf("unknown command %q for %s", args[0], cmd.CommandPath()), hint)
+}
+
+// EventsListOptions are the inputs of `whk events list`.
+type EventsListOptions struct {
+	Catalog  *catalog.Catalog
+	Provider *catalog.Provider // nil: every provider
+	JSON     bool
+	Out      io.Writer
+}
+
+// NewCmdEventsList builds `whk events list`.
+func NewCmdEventsList(f *cmdutil.Factory, runF func(*EventsListOptions) error) *cobra.Command {
+	opts := &EventsListOptions{}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List every event of every provider (or of -p P)",
+		Example: `  whk events list
+  whk events list -p oneflow
+  whk events list --json | jq -r 'select(.documented == false) | .type'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.Catalog()
+			if err != nil {
+				return err
+			}
+			if opts.Provider, err = f.Provider(cmd); err != nil {
+				return err
+			}
+			opts.Catalog, opts.Out = c, f.IOStreams.Out
+			if runF != nil {
+				return runF(opts)
+			}
+			return runEventsList(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON object per event")
+	return cmd
+}
+
+type eventLine struct {
+	Provider    string `json:"provider"`
+	Type        string `json:"type"`
+	Description string `json:"description"`
+	Documented  bool   `json:"documented"`
+}
+
+func runEventsList(o *EventsListOptions) error {
+	providers := o.Catalog.Providers()
+	if o.Provider != nil {
+		providers = []*catalog.Provider{o.Provider}
+	}
+	var lines []eventLine
+	for _, p := range providers {
+		for _, e := range p.Events {
+			lines = append(lines, eventLine{p.ID, e.Type, e.Summary(), e.Documented})
+		}
+	}
+	if o.JSON {
+		enc := json.NewEncoder(o.Out)
+		enc.SetEscapeHTML(false)
+		for _, l := range lines {
+			if err := enc.Encode(l); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(o.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROVIDER\tTYPE\tPAYLOAD\tDESCRIPTION")
+	for _, l := range lines {
+		doc := "documented"
+		if !l.Documented {
+			doc = "not documented"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Provider, l.Type, doc, l.Description)
+	}
+	return tw.Flush()
+}
+
+// EventsShowOptions are the inputs of `whk events show`.
+type EventsShowOptions struct {
+	Provider *catalog.Provider
+	Event    *catalog.Event
+	JSON     bool
+	Out      io.Writer
+}
+
+// NewCmdEventsShow builds `whk events show TYPE -p P`.
+func NewCmdEventsShow(f *cmdutil.Factory, runF func(*EventsShowOptions) error) *cobra.Command {
+	opts := &EventsShowOptions{}
+	cmd := &cobra.Command{
+		Use:   "show TYPE -p PROVIDER",
+		Short: "Describe one event: its fields and an example payload",
+		Example: `  whk events show review.completed -p clment
+  whk events show contract:publish -p oneflow --json`,
+		Args: exactArgs(1, "name one event type"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := f.RequireProvider(cmd)
+			if err != nil {
+				return err
+			}
+			if opts.Event, err = cmdutil.Event(p, args[0]); err != nil {
+				return err
+			}
+			opts.Provider, opts.Out = p, f.IOStreams.Out
+			if runF != nil {
+				return runF(opts)
+			}
+			return runEventsShow(opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the description, fields and example as one JSON object")
+	return cmd
+}
+
+// exactArgs is cobra.ExactArgs with whk's usage error and a hint.
+func exactArgs(n int, hint string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return cmdutil.WithHint(fmt.Errorf("%s takes %d argument(s), got %d", cmd.CommandPath(), n, len(args)), hint)
+		}
+		return nil
+	}
+}
+
+// FieldRow is one field of an event as `events show` lists it.
+type FieldRow struct {
+	Name     string            `json:"name"`
+	Type     string            `json:"type"`
+	Required bool              `json:"required"`
+	Nullable bool              `json:"nullable"`
+	Enum     []json.RawMessage `json:"enum,omitempty"`
+	Format   string            `json:"format,omitempty"`
+	Note     string            `json:"description,omitempty"`
+}
+
+// EventFields flattens the envelope and the event's fields into dotted paths.
+func EventFields(p *catalog.Provider, e *catalog.Event) []FieldRow {
+	var rows []FieldRow
+	var walk func(prefix string, fs []catalog.Field)
+	add := func(name string, f catalog.Field) {
+		format := f.Format
+		if format == "" && f.Pattern != "" {
+			format = "pattern " + f.Pattern
+		}
+		rows = append(rows, FieldRow{name, f.Type, f.Required, f.Nullable, f.Enum, format, f.Description})
+	}
+	walk = func(prefix string, fs []catalog.Field) {
+		for _, f := range fs {
+			name := prefix + f.Name
+			add(name, f)
+			walk(name+".", f.Fields)
+			if f.Items != nil {
+				it := *f.Items
+				it.Required = false
+				add(name+"[]", it)
+				walk(name+"[].", it.Fields)
+			}
+		}
+	}
+	walk("", p.Envelope)
+	prefix := strings.ReplaceAll(strings.Trim(p.PayloadAt, "/"), "/", ".")
+	if prefix != "" {
+		prefix += "."
+	}
+	walk(prefix, e.Fields)
+	return rows
+}
+
+func runEventsShow(o *EventsShowOptions) error {
+	p, e := o.Provider, o.Event
+	rows := EventFields(p, e)
+	if o.JSON {
+		out := struct {
+			Provider    string          `json:"provider"`
+			Type        string          `json:"type"`
+			Description string          `json:"description"`
+			Documented  bool            `json:"documented"`
+			Fields      []FieldRow      `json:"fields"`
+			Example     json.RawMessage `json:"example"`
+		}{p.ID, e.Type, e.Description, e.Documented, rows, e.Example}
+		enc := json.NewEncoder(o.Out)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(out)
+	}
+	w := o.Out
+	fmt.Fprintf(w, "%s %s\n\n%s\n\n", p.Name, e.Type, e.Description)
+	if !e.Documented {
+		fmt.Fprintf(w, "Payload: not documented by %s. Only the envelope is known and checked.\n\n", p.Name)
+	}
+	fmt.Fprintln(w, "Fields:")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tTYPE\tREQUIRED\tNULLABLE\tENUM\tFORMAT")
+	for _, r := range rows {
+		var enum []string
+		for _, v := range r.Enum {
+			enum = append(enum, string(v))
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Type, yesNo(r.Required), yesNo(r.Nullable), dash(strings.Join(enum, " | ")), dash(r.Format))
+	}
+	tw.Flush()
+	for _, r := range e.Rules {
+		if len(r.NotNull) > 0 {
+			fmt.Fprintf(w, "  when %s is %q: %s must not be null\n", r.When.Field, r.When.Equals, strings.Join(r.NotNull, ", "))
+		}
+		if len(r.Null) > 0 {
+			fmt.Fprintf(w, "  when %s is %q: %s are null\n", r.When.Field, r.When.Equals, strings.Join(r.Null, ", "))
+		}
+	}
+	var ex strings.Builder
+	if err := indentJSON(&ex, e.Example); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nExample:\n%s\n", ex.String())
+	return nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,95 @@
+// Package cli is whk's cobra command tree: one file per verb, each a constructor that
+// fills an options struct and a run function that holds the logic.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/whk-cli/whk/internal/cmdutil"
+	"github.com/whk-cli/whk/internal/iostreams"
+)
+
+// Main runs whk with the process's arguments and streams and returns the exit status.
+func Main() int {
+	ios := iostreams.System()
+	f := cmdutil.New(ios)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run executes the command tree with args and returns the exit status; errors are
+// printed as one `whk: error:` line.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	root.SetIn(f.IOStreams.In)
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
+	err := root.ExecuteContext(ctx)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, cmdutil.ErrInterrupted) {
+		// A command cut short by Ctrl-C or SIGTERM exits 130 whatever it failed with.
+		err = fmt.Errorf("%w: %w", cmdutil.ErrInterrupted, err)
+	}
+	if line := cmdutil.ErrorLine(err); line != "" {
+		fmt.Fprintln(f.IOStreams.ErrOut, oneLine(line))
+	}
+	return cmdutil.ExitCode(err)
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// NewCmdRoot builds the whk command tree.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	var noColor bool
+	root := &cobra.Command{
+		Use:   "whk <command>",
+		Short: "Test, sign, verify and validate contract and e-signature webhooks",
+		Long: `whk works with the webhooks of Clment, Contract-as-Code, Ironclad, CM.com Sign and
+Oneflow (and any Standard Webhooks sender): it knows every event each one sends, signs
+and verifies deliveries exactly as the provider does, validates payloads against JSON
+Schemas generated from its catalog, and sends, replays, receives and tests deliveries.`,
+		Example: `  whk events list -p clment
+  whk validate fixtures/
+  whk schema -p ironclad workflow_launched`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if noColor {
+				f.IOStreams.SetColour(false)
+			}
+			return nil
+		},
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	pf := root.PersistentFlags()
+	pf.StringP("provider", "p", "", "provider `id` (clment, contract-as-code, ironclad, cm-sign, oneflow, standard-webhooks); default $WHK_PROVIDER")
+	pf.StringSliceVar(&f.CatalogDirs, "catalog", nil, "add providers or events from the catalog files in `DIR` (repeatable)")
+	pf.BoolVar(&noColor, "no-color", false, "never colour the output")
+
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return cmdutil.WithHint(err, "see '"+cmd.CommandPath()+" --help'")
+	})
+	root.SetHelpCommand(&cobra.Command{Hidden: true, Use: "no-help"})
+	root.SuggestionsMinimumDistance = 2
+
+	root.AddCommand(
+		NewCmdEvents(f),
+		NewCmdSchema(f, nil),
+		NewCmdVersion(f),
+	)
+	// Unknown subcommands are usage errors with a suggestion, as gh does.
+	root.Args = noArgsOrUnknown
+	root.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+	return root
+}

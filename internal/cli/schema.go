@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/cmdutil"
+	"github.com/whk-cli/whk/internal/schemagen"
+)
+
+// SchemaOptions are the inputs of `whk schema`.
+type SchemaOptions struct {
+	Catalog  *catalog.Catalog
+	Provider *catalog.Provider
+	Event    *catalog.Event
+	OutDir   string
+	Strict   bool
+	Out      io.Writer
+	ErrOut   io.Writer
+}
+
+// NewCmdSchema builds `whk schema`.
+func NewCmdSchema(f *cmdutil.Factory, runF func(*SchemaOptions) error) *cobra.Command {
+	opts := &SchemaOptions{}
+	cmd := &cobra.Command{
+		Use:   "schema -p PROVIDER [TYPE] | --out DIR",
+		Short: "Print or write the JSON Schemas generated from the catalog",
+		Long: `Print the JSON Schema (draft 2020-12) of one event, or of the provider's envelope with
+every known event when TYPE is omitted. With --out, write every schema (of -p P, or of
+every provider) laid out as in the repository's schemas/ folder.
+
+Schemas allow fields the catalog does not know; --strict forbids them.`,
+		Example: `  whk schema -p clment review.completed
+  whk schema -p oneflow > oneflow.schema.json
+  whk schema --out ./schemas`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.Catalog()
+			if err != nil {
+				return err
+			}
+			opts.Catalog, opts.Out, opts.ErrOut = c, f.IOStreams.Out, f.IOStreams.ErrOut
+			if opts.OutDir != "" {
+				if len(args) > 0 {
+					return cmdutil.WithHint(fmt.Errorf("--out writes every schema and takes no TYPE"), "drop TYPE, or drop --out to print one schema")
+				}
+				if opts.Provider, err = f.Provider(cmd); err != nil {
+					return err
+				}
+			} else {
+				if opts.Provider, err = f.RequireProvider(cmd); err != nil {
+					return err
+				}
+				if len(args) == 1 {
+					if opts.Event, err = cmdutil.Event(opts.Provider, args[0]); err != nil {
+						return err
+					}
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSchema(opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.OutDir, "out", "", "write every schema under `DIR`")
+	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "forbid fields the catalog does not know")
+	return cmd
+}
+
+func runSchema(o *SchemaOptions) error {
+	gen := schemagen.Options{Strict: o.Strict}
+	if o.OutDir == "" {
+		var (
+			b   []byte
+			err error
+		)
+		if o.Event == nil {
+			b, err = schemagen.ProviderSchema(o.Provider, gen)
+		} else {
+			b, err = schemagen.EventSchema(o.Provider, o.Event, gen)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = o.Out.Write(b)
+		return err
+	}
+	providers := o.Catalog.Providers()
+	if o.Provider != nil {
+		providers = []*catalog.Provider{o.Provider}
+	}
+	n := 0
+	for _, p := range providers {
+		files := []struct {
+			path string
+			gen  func() ([]byte, error)
+		}{{schemagen.SchemaPath(p, nil), func() ([]byte, error) { return schemagen.ProviderSchema(p, gen) }}}
+		for _, e := range p.Events {
+			e := e
+			files = append(files, struct {
+				path string
+				gen  func() ([]byte, error)
+			}{schemagen.SchemaPath(p, e), func() ([]byte, error) { return schemagen.EventSchema(p, e, gen) }})
+		}
+		for _, fl := range files {
+			b, err := fl.gen()
+			if err != nil {
+				return err
+			}
+			dst := filepath.Join(o.OutDir, filepath.FromSlash(strings.TrimPrefix(fl.path, "schemas/")))
+			if err := WriteFileAtomic(dst, b); err != nil {
+				return cmdutil.WithHint(err, "check that --out is writable")
+			}
+			n++
+		}
+	}
+	fmt.Fprintf(o.ErrOut, "wrote %d schemas to %s\n", n, o.OutDir)
+	return nil
+}
+
+// WriteFileAtomic writes data to a temporary file beside path and renames it into place,
+// so a reader never sees a half-written file.
+func WriteFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func indentJSON(w io.StringWriter, raw json.RawMessage) error {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return err
+	}
+	_, err := w.WriteString(buf.String())
+	return err
+}

@@ -1,0 +1,88 @@
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExitCodeAndErrorLine(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		code int
+		line string
+	}{
+		{"success", nil, 0, ""},
+		{"usage error with hint", WithHint(errors.New("unknown provider \"x\""), "pass -p"), 2, `whk: error: unknown provider "x" (pass -p)`},
+		{"usage error without hint", Usagef("bad %s", "flag"), 2, "whk: error: bad flag"},
+		{"plain error is a usage error", errors.New("cannot read file"), 2, "whk: error: cannot read file"},
+		{"check failed prints nothing more", fmt.Errorf("verify: %w", ErrCheckFailed), 1, ""},
+		{"failed error prints its line", &FailedError{Err: errors.New("connection refused"), Hint: "is the server up?"}, 1, "whk: error: connection refused (is the server up?)"},
+		{"interrupted", fmt.Errorf("%w: context canceled", ErrInterrupted), 130, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ExitCode(tt.err); got != tt.code {
+				t.Errorf("ExitCode = %d, want %d", got, tt.code)
+			}
+			if got := ErrorLine(tt.err); got != tt.line {
+				t.Errorf("ErrorLine = %q, want %q", got, tt.line)
+			}
+		})
+	}
+}
+
+func TestSecretPrecedenceAndFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "WHK_SECRET" {
+				return v
+			}
+			return ""
+		}
+	}
+	tests := []struct {
+		name  string
+		flags SecretFlags
+		env   string
+		want  string
+		src   string
+	}{
+		{"flag wins over file and env", SecretFlags{Value: "a", File: write("f1", "b")}, "c", "a", "--secret"},
+		{"file wins over env", SecretFlags{File: write("f2", "b\n")}, "c", "b", "--secret-file"},
+		{"env last", SecretFlags{}, "c", "c", "$WHK_SECRET"},
+		{"one CRLF dropped", SecretFlags{File: write("f3", "s3cret\r\n")}, "", "s3cret", "--secret-file"},
+		{"only one newline dropped", SecretFlags{File: write("f4", "s\n\n")}, "", "s\n", "--secret-file"},
+		{"other whitespace kept", SecretFlags{File: write("f5", " s \n")}, "", " s ", "--secret-file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := tt.flags.Resolve(env(tt.env))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(s.Bytes) != tt.want || !strings.HasPrefix(s.Source, tt.src) {
+				t.Errorf("got %q from %s, want %q from %s", s.Bytes, s.Source, tt.want, tt.src)
+			}
+		})
+	}
+	if _, err := (&SecretFlags{}).Resolve(env("")); !errors.Is(err, ErrNoSecret) {
+		t.Errorf("no secret: %v", err)
+	}
+	_, err := (&SecretFlags{File: filepath.Join(dir, "missing")}).Resolve(env(""))
+	if ExitCode(err) != 2 || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("missing secret file: %v", err)
+	}
+}

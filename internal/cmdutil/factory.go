@@ -1,0 +1,119 @@
+package cmdutil
+
+import (
+	"errors"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/iostreams"
+)
+
+// Factory hands commands what they need from the outside world, so tests can swap it.
+type Factory struct {
+	IOStreams  *iostreams.IOStreams
+	HTTPClient func() *http.Client
+	Now        func() time.Time
+	Getenv     func(string) string
+	// ConfigDir is whk's per-user configuration directory (test keys live there).
+	ConfigDir func() (string, error)
+
+	// CatalogDirs are the --catalog directories, set by the root command's flags.
+	CatalogDirs []string
+
+	catOnce sync.Once
+	cat     *catalog.Catalog
+	catErr  error
+}
+
+// New returns a Factory wired to the real process environment.
+func New(ios *iostreams.IOStreams) *Factory {
+	return &Factory{
+		IOStreams:  ios,
+		HTTPClient: func() *http.Client { return &http.Client{} },
+		Now:        time.Now,
+		Getenv:     os.Getenv,
+		ConfigDir:  DefaultConfigDir,
+	}
+}
+
+// DefaultConfigDir is $WHK_CONFIG_DIR, else <user config dir>/whk.
+func DefaultConfigDir() (string, error) {
+	if d := os.Getenv("WHK_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return d + string(os.PathSeparator) + "whk", nil
+}
+
+// Catalog loads the built-in catalog plus the --catalog directories, once.
+func (f *Factory) Catalog() (*catalog.Catalog, error) {
+	f.catOnce.Do(func() {
+		f.cat, f.catErr = catalog.Load(f.CatalogDirs...)
+		if f.catErr != nil {
+			f.catErr = WithHint(f.catErr, "fix the catalog file or drop --catalog")
+		}
+	})
+	return f.cat, f.catErr
+}
+
+// ProviderName is the --provider flag's value, else $WHK_PROVIDER, else "".
+func (f *Factory) ProviderName(cmd *cobra.Command) string {
+	if fl := cmd.Flags().Lookup("provider"); fl != nil && fl.Changed {
+		return fl.Value.String()
+	}
+	if fl := cmd.InheritedFlags().Lookup("provider"); fl != nil && fl.Changed {
+		return fl.Value.String()
+	}
+	return f.Getenv("WHK_PROVIDER")
+}
+
+// Provider resolves the provider named by --provider or $WHK_PROVIDER. It returns nil
+// and no error when neither is set, so callers can detect it from the input instead.
+func (f *Factory) Provider(cmd *cobra.Command) (*catalog.Provider, error) {
+	name := f.ProviderName(cmd)
+	if name == "" {
+		return nil, nil
+	}
+	c, err := f.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.Provider(name)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	return p, nil
+}
+
+// RequireProvider is Provider for commands that cannot work without one.
+func (f *Factory) RequireProvider(cmd *cobra.Command) (*catalog.Provider, error) {
+	p, err := f.Provider(cmd)
+	if err != nil || p != nil {
+		return p, err
+	}
+	c, err := f.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	return nil, WithHint(errors.New("no provider given"), "pass -p with one of: "+strings.Join(c.IDs(), ", ")+", or set WHK_PROVIDER")
+}
+
+// Event resolves an event type of p as a usage error when unknown.
+func Event(p *catalog.Provider, typ string) (*catalog.Event, error) {
+	e, err := p.Event(typ)
+	if err != nil {
+		return nil, WithHint(errors.New("unknown event "+quote(typ)+" for provider "+p.ID), "run 'whk events list -p "+p.ID+"' to see its events")
+	}
+	return e, nil
+}
+
+func quote(s string) string { return `"` + s + `"` }

@@ -1,0 +1,92 @@
+package cmdutil
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// SecretFlags are --secret, --secret-file and $WHK_SECRET, in that order of precedence.
+type SecretFlags struct {
+	Value string
+	File  string
+}
+
+// AddSecretFlags registers --secret and --secret-file on cmd.
+func AddSecretFlags(cmd *cobra.Command, s *SecretFlags) {
+	cmd.Flags().StringVar(&s.Value, "secret", "", "signing secret or token (prefer --secret-file or $WHK_SECRET: flags show up in shell history)")
+	cmd.Flags().StringVar(&s.File, "secret-file", "", "read the secret from `PATH` (one trailing newline is ignored)")
+}
+
+// Secret is a resolved secret and where it came from (for messages that must not show it).
+type Secret struct {
+	Bytes  []byte
+	Source string
+}
+
+// ErrNoSecret means no secret was given by any of the three ways.
+var ErrNoSecret = errors.New("no secret given")
+
+// Resolve returns the first secret set: --secret, --secret-file, $WHK_SECRET.
+// A secret file loses one trailing "\n" or "\r\n" and nothing else.
+func (s *SecretFlags) Resolve(getenv func(string) string) (*Secret, error) {
+	switch {
+	case s.Value != "":
+		return &Secret{Bytes: []byte(s.Value), Source: "--secret"}, nil
+	case s.File != "":
+		b, err := os.ReadFile(s.File)
+		if err != nil {
+			return nil, WithHint(fmt.Errorf("cannot read secret file: %w", unwrapPath(err)), "check the --secret-file path")
+		}
+		if bytes.HasSuffix(b, []byte("\r\n")) {
+			b = b[:len(b)-2]
+		} else if bytes.HasSuffix(b, []byte("\n")) {
+			b = b[:len(b)-1]
+		}
+		return &Secret{Bytes: b, Source: "--secret-file " + s.File}, nil
+	case getenv("WHK_SECRET") != "":
+		return &Secret{Bytes: []byte(getenv("WHK_SECRET")), Source: "$WHK_SECRET"}, nil
+	}
+	return nil, ErrNoSecret
+}
+
+// unwrapPath keeps the path and reason of an os error, without Go's "open" verb noise.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %s", pe.Path, strings.TrimPrefix(pe.Err.Error(), "open "))
+	}
+	return err
+}
+
+// ReadInput reads a whole file, or stdin for "-" or "", as a usage error when unreadable.
+func ReadInput(f *Factory, path string, max int64) ([]byte, error) {
+	var (
+		b   []byte
+		err error
+	)
+	if path == "" || path == "-" {
+		b, err = readAtMost(f.IOStreams.In, max)
+		if err != nil {
+			return nil, WithHint(fmt.Errorf("cannot read stdin: %w", err), "")
+		}
+		return b, nil
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, WithHint(fmt.Errorf("cannot read %w", unwrapPath(err)), "check the path")
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err == nil && st.IsDir() {
+		return nil, Usagef("%s is a directory, not a file", path)
+	}
+	b, err = readAtMost(fh, max)
+	if err != nil {
+		return nil, WithHint(fmt.Errorf("cannot read %s: %w", path, err), "")
+	}
+	return b, nil
+}

@@ -1,0 +1,28 @@
+package iostreams
+
+import "testing"
+
+func TestDecideColour(t *testing.T) {
+	tests := []struct {
+		name string
+		tty  bool
+		env  map[string]string
+		want bool
+	}{
+		{"terminal", true, nil, true},
+		{"pipe", false, nil, false},
+		{"NO_COLOR on a terminal", true, map[string]string{"NO_COLOR": "1"}, false},
+		{"NO_COLOR beats CLICOLOR_FORCE", false, map[string]string{"NO_COLOR": "1", "CLICOLOR_FORCE": "1"}, false},
+		{"CLICOLOR_FORCE on a pipe", false, map[string]string{"CLICOLOR_FORCE": "1"}, true},
+		{"CLICOLOR_FORCE=0 is not forcing", false, map[string]string{"CLICOLOR_FORCE": "0"}, false},
+		{"CLICOLOR=0 on a terminal", true, map[string]string{"CLICOLOR": "0"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := DecideColour(tt.tty, func(k string) string { return tt.env[k] })
+			if got != tt.want {
+				t.Errorf("DecideColour = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
