@@ -275,3 +275,24 @@ func TestLoadRejectsBadCatalogs(t *testing.T) {
 		t.Fatal("Load accepted a missing directory")
 	}
 }
+
+func TestDeliveryHeaders(t *testing.T) {
+	c := MustBuiltin()
+	p, _ := c.Provider("clment")
+	at := time.Date(2026, 6, 16, 14, 32, 8, 0, time.UTC)
+	got := p.DeliveryHeaders("review.completed", "evt_8f3a", at)
+	want := []Header{
+		{"Content-Type", "application/json"},
+		{"User-Agent", "Clment-Webhook/1.0"},
+		{"X-Clment-Event", "review.completed"},
+		{"X-Clment-Event-Id", "evt_8f3a"},
+		{"X-Clment-Delivery-Timestamp", "2026-06-16T14:32:08.000Z"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v\nwant %v", got, want)
+	}
+	oneflow, _ := c.Provider("oneflow")
+	if got := oneflow.DeliveryHeaders("x", "y", at); len(got) != 1 {
+		t.Fatalf("oneflow documents only the content type, got %v", got)
+	}
+}

@@ -1,0 +1,148 @@
+package signing
+
+import (
+	"crypto/ed25519"
+	"crypto/hmac"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// StandardWebhooks is the Standard Webhooks 1.0.0 scheme: webhook-id, webhook-timestamp
+// and webhook-signature headers; v1 is HMAC-SHA256 with a whsec_ key over
+// "id.timestamp.body", v1a is ed25519 with whsk_/whpk_ keys.
+type StandardWebhooks struct{}
+
+// Standard Webhooks header names.
+const (
+	HeaderWebhookID        = "webhook-id"
+	HeaderWebhookTimestamp = "webhook-timestamp"
+	HeaderWebhookSignature = "webhook-signature"
+)
+
+// Name implements Scheme.
+func (s *StandardWebhooks) Name() string { return "standard-webhooks" }
+
+// SignedContent is "{id}.{timestamp}.{body}".
+func SignedContent(id string, ts int64, body []byte) []byte {
+	prefix := id + "." + strconv.FormatInt(ts, 10) + "."
+	return append([]byte(prefix), body...)
+}
+
+// Sign implements Scheme. A whsk_ secret signs v1a (ed25519); anything else is a v1
+// HMAC key (whsec_ prefix optional, base64).
+func (s *StandardWebhooks) Sign(body []byte, k Keys, p Params) (Signed, error) {
+	if len(k.Secret) == 0 {
+		return Signed{}, fmt.Errorf("%w: Standard Webhooks signing needs a whsec_ secret", ErrNoKey)
+	}
+	id := orDefault(p.ID, "msg_"+randomHex(12))
+	ts := p.Timestamp
+	if ts.IsZero() {
+		ts = time.Now()
+	}
+	content := SignedContent(id, ts.Unix(), body)
+	var sig string
+	if rest, ok := strings.CutPrefix(string(k.Secret), "whsk_"); ok {
+		key, err := base64.StdEncoding.DecodeString(rest)
+		if err != nil || (len(key) != ed25519.PrivateKeySize && len(key) != ed25519.SeedSize) {
+			return Signed{}, fmt.Errorf("the whsk_ key is not a base64 ed25519 private key")
+		}
+		if len(key) == ed25519.SeedSize {
+			key = ed25519.NewKeyFromSeed(key)
+		}
+		sig = "v1a," + base64.StdEncoding.EncodeToString(ed25519.Sign(ed25519.PrivateKey(key), content))
+	} else {
+		key, err := DecodeWhsec(k.Secret)
+		if err != nil {
+			return Signed{}, err
+		}
+		sig = "v1," + base64.StdEncoding.EncodeToString(MAC(key, content))
+	}
+	return Signed{Headers: []Header{
+		{HeaderWebhookID, id},
+		{HeaderWebhookTimestamp, strconv.FormatInt(ts.Unix(), 10)},
+		{HeaderWebhookSignature, sig},
+	}, Body: body}, nil
+}
+
+// DecodeWhsec returns the HMAC key of a Standard Webhooks secret: the base64 after the
+// optional whsec_ prefix.
+func DecodeWhsec(secret []byte) ([]byte, error) {
+	s := strings.TrimPrefix(string(secret), "whsec_")
+	key, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("the secret is not whsec_<base64>: %v", err)
+	}
+	return key, nil
+}
+
+// Verify implements Scheme: the timestamp must be within the tolerance, and any of the
+// space-separated signatures may match (several during key rotation).
+func (s *StandardWebhooks) Verify(body []byte, h http.Header, k Keys, o VerifyOptions) (Result, error) {
+	if len(k.Secret) == 0 {
+		return Result{}, fmt.Errorf("%w: Standard Webhooks verification needs the whsec_ secret or whpk_ public key", ErrNoKey)
+	}
+	id, tsRaw, sigs := h.Get(HeaderWebhookID), h.Get(HeaderWebhookTimestamp), h.Get(HeaderWebhookSignature)
+	if sigs == "" {
+		return unsigned("the request has no %s header", HeaderWebhookSignature), nil
+	}
+	if id == "" || tsRaw == "" {
+		return invalid("the request lacks %s or %s, which the signature covers", HeaderWebhookID, HeaderWebhookTimestamp), nil
+	}
+	ts, err := strconv.ParseInt(tsRaw, 10, 64)
+	if err != nil {
+		return invalid("%s %q is not Unix seconds", HeaderWebhookTimestamp, tsRaw), nil
+	}
+	now, tol := o.Now, o.Tolerance
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if tol <= 0 {
+		tol = DefaultTolerance
+	}
+	content := SignedContent(id, ts, body)
+	var pub ed25519.PublicKey
+	var mac []byte
+	if rest, ok := strings.CutPrefix(string(k.Secret), "whpk_"); ok {
+		b, err := base64.StdEncoding.DecodeString(rest)
+		if err != nil || len(b) != ed25519.PublicKeySize {
+			return Result{}, fmt.Errorf("the whpk_ key is not a base64 ed25519 public key")
+		}
+		pub = b
+	} else {
+		key, err := DecodeWhsec(k.Secret)
+		if err != nil {
+			return Result{}, err
+		}
+		mac = []byte(base64.StdEncoding.EncodeToString(MAC(key, content)))
+	}
+	matched := false
+	for _, part := range strings.Fields(sigs) {
+		version, sig, ok := strings.Cut(part, ",")
+		if !ok {
+			continue
+		}
+		switch {
+		case version == "v1" && mac != nil:
+			matched = matched || hmac.Equal([]byte(sig), mac)
+		case version == "v1a" && pub != nil:
+			if b, err := base64.StdEncoding.DecodeString(sig); err == nil {
+				matched = matched || ed25519.Verify(pub, content, b)
+			}
+		}
+	}
+	if !matched {
+		return invalid("no signature in %s matches this key", HeaderWebhookSignature), nil
+	}
+	age := now.Sub(time.Unix(ts, 0))
+	if age > tol {
+		return invalid("the signature matches but %s is %s old, beyond the %s tolerance", HeaderWebhookTimestamp, age.Round(time.Second), tol), nil
+	}
+	if -age > tol {
+		return invalid("the signature matches but %s is %s in the future, beyond the %s tolerance", HeaderWebhookTimestamp, (-age).Round(time.Second), tol), nil
+	}
+	return valid(), nil
+}
