@@ -86,3 +86,21 @@ func TestSecretPrecedenceAndFile(t *testing.T) {
 		t.Errorf("missing secret file: %v", err)
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1024", 1024, true}, {"64KiB", 64 << 10, true}, {"10MiB", 10 << 20, true}, {"10mib", 10 << 20, true},
+		{"1GiB", 1 << 30, true}, {"5MB", 5000000, true}, {"512B", 512, true}, {"2k", 2048, true},
+		{"", 0, false}, {"-1", 0, false}, {"ten", 0, false}, {"1.5MiB", 0, false}, {"99999999999999999GiB", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseSize(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseSize(%q) = %d, %v", tt.in, got, err)
+		}
+	}
+}

@@ -1,0 +1,149 @@
+// Package keys loads RSA keys from PEM and keeps whk's local Ironclad test key pair, so
+// that `whk send` to `whk listen` verifies out of the box without Ironclad's real key.
+package keys
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Test key pair file names inside whk's config directory.
+const (
+	TestPrivateKeyFile = "ironclad-test-key.pem"
+	TestPublicKeyFile  = "ironclad-test-key.pub.pem"
+)
+
+// readPEM takes inline PEM text or a path to a PEM file.
+func readPEM(pathOrPEM string) ([]byte, string, error) {
+	if strings.Contains(pathOrPEM, "-----BEGIN") {
+		return []byte(pathOrPEM), "the inline key", nil
+	}
+	b, err := os.ReadFile(pathOrPEM)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, "", fmt.Errorf("cannot read key %s: %v", pathOrPEM, pe.Err)
+		}
+		return nil, "", err
+	}
+	return b, pathOrPEM, nil
+}
+
+// LoadPrivateKey reads an RSA private key (PKCS#1 or PKCS#8 PEM) from a path or inline PEM.
+func LoadPrivateKey(pathOrPEM string) (crypto.Signer, error) {
+	b, where, err := readPEM(pathOrPEM)
+	if err != nil {
+		return nil, err
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, fmt.Errorf("%s is not PEM", where)
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(blk.Bytes); err == nil {
+		return k, nil
+	}
+	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s holds no RSA private key (want PKCS#1 or PKCS#8 PEM)", where)
+	}
+	rk, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("%s is not an RSA key: Ironclad signs with RSA", where)
+	}
+	return rk, nil
+}
+
+// LoadPublicKey reads an RSA public key (PKIX "PUBLIC KEY", PKCS#1 "RSA PUBLIC KEY" or a
+// certificate) from a path or inline PEM.
+func LoadPublicKey(pathOrPEM string) (*rsa.PublicKey, error) {
+	b, where, err := readPEM(pathOrPEM)
+	if err != nil {
+		return nil, err
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, fmt.Errorf("%s is not PEM", where)
+	}
+	var k any
+	switch blk.Type {
+	case "RSA PUBLIC KEY":
+		k, err = x509.ParsePKCS1PublicKey(blk.Bytes)
+	case "CERTIFICATE":
+		var c *x509.Certificate
+		if c, err = x509.ParseCertificate(blk.Bytes); err == nil {
+			k = c.PublicKey
+		}
+	default:
+		k, err = x509.ParsePKIXPublicKey(blk.Bytes)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s holds no readable public key: %v", where, err)
+	}
+	rk, ok := k.(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("%s is not an RSA public key", where)
+	}
+	return rk, nil
+}
+
+// TestKeyPair returns whk's local Ironclad test key pair from dir, creating it (private
+// key mode 0600) on first use. It returns the path of the public key, for users to load
+// into their own receiver.
+func TestKeyPair(dir string) (priv *rsa.PrivateKey, pubPath string, err error) {
+	privPath := filepath.Join(dir, TestPrivateKeyFile)
+	pubPath = filepath.Join(dir, TestPublicKeyFile)
+	if k, err := LoadPrivateKey(privPath); err == nil {
+		if _, err := os.Stat(pubPath); err == nil {
+			return k.(*rsa.PrivateKey), pubPath, nil
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, "", fmt.Errorf("creating the test key directory: %w", err)
+	}
+	priv, err = rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, "", err
+	}
+	pubDER, err := x509.MarshalPKIXPublicKey(&priv.PublicKey)
+	if err != nil {
+		return nil, "", err
+	}
+	privPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)})
+	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
+	// Public half first: a reader that finds the private key can rely on its partner.
+	if err := writeAtomic(pubPath, pubPEM, 0o644); err != nil {
+		return nil, "", err
+	}
+	if err := writeAtomic(privPath, privPEM, 0o600); err != nil {
+		return nil, "", err
+	}
+	return priv, pubPath, nil
+}
+
+func writeAtomic(path string, data []byte, mode os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-key-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,129 @@
+// Package record is the delivery record of the CLI contract: what `whk listen` prints
+// with --json and writes with --record, and what replay, verify --request and validate
+// read back.
+package record
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// Record is one received delivery.
+type Record struct {
+	Kind       string      `json:"kind"` // "delivery"
+	ReceivedAt time.Time   `json:"received_at"`
+	Method     string      `json:"method"`
+	Path       string      `json:"path"`
+	Headers    http.Header `json:"headers"`
+	// Body is the raw body; JSON carries it as base64.
+	Body      []byte     `json:"body"`
+	Provider  string     `json:"provider,omitempty"`
+	Type      string     `json:"type,omitempty"`
+	ID        string     `json:"id,omitempty"`
+	Duplicate bool       `json:"duplicate"`
+	Signature *Signature `json:"signature,omitempty"`
+	Schema    *Schema    `json:"schema,omitempty"`
+	Response  *Response  `json:"response,omitempty"`
+}
+
+// Signature is the verdict on the request's signature: valid, invalid, unsigned (a key
+// was given but the request carries no signature) or unchecked (no key given).
+type Signature struct {
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Schema is the verdict of schema validation: valid, invalid or unknown-type.
+type Schema struct {
+	Status string    `json:"status"`
+	Errors []Problem `json:"errors,omitempty"`
+}
+
+// Problem is one schema error.
+type Problem struct {
+	Pointer string `json:"pointer"`
+	Message string `json:"message"`
+}
+
+// Response is what whk answered (or what the --forward-to app answered).
+type Response struct {
+	Status int    `json:"status"`
+	Body   string `json:"body,omitempty"`
+}
+
+// KindDelivery and KindReady are the values of "kind".
+const (
+	KindDelivery = "delivery"
+	KindReady    = "ready"
+)
+
+// Redacted replaces the value of a header that carries a secret token.
+const Redacted = "[redacted]"
+
+// ErrNotRecord means the JSON is not a delivery record.
+var ErrNotRecord = errors.New("not a delivery record")
+
+// Parse reads one record from JSON. It returns ErrNotRecord for other JSON, such as a
+// plain delivery body or a {"kind":"ready"} line.
+func Parse(b []byte) (*Record, error) {
+	var probe struct {
+		Kind *string         `json:"kind"`
+		Body json.RawMessage `json:"body"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil || probe.Kind == nil || *probe.Kind != KindDelivery {
+		return nil, ErrNotRecord
+	}
+	var r Record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("delivery record: %w", err)
+	}
+	return &r, nil
+}
+
+// IsReady reports whether a JSON line is listen's {"kind":"ready"} line.
+func IsReady(b []byte) bool {
+	var probe struct {
+		Kind string `json:"kind"`
+	}
+	return json.Unmarshal(b, &probe) == nil && probe.Kind == KindReady
+}
+
+// Marshal encodes a record as one line of JSON, without a trailing newline.
+func (r *Record) Marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// ParseHTTP reads a raw HTTP/1.1 request as captured (request line, headers, blank
+// line, body). The body is everything after the blank line unless Content-Length says
+// less.
+func ParseHTTP(b []byte) (*Record, error) {
+	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(b)))
+	if err != nil {
+		return nil, fmt.Errorf("not an HTTP request: %w", err)
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("HTTP request body: %w", err)
+	}
+	if len(body) == 0 {
+		// Captures often lack Content-Length: take what follows the blank line.
+		if i := bytes.Index(b, []byte("\r\n\r\n")); i >= 0 {
+			body = b[i+4:]
+		} else if i := bytes.Index(b, []byte("\n\n")); i >= 0 {
+			body = b[i+2:]
+		}
+	}
+	return &Record{Kind: KindDelivery, Method: req.Method, Path: req.URL.RequestURI(), Headers: req.Header, Body: body}, nil
+}

@@ -1,0 +1,84 @@
+package record
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+)
+
+func TestRoundTrip(t *testing.T) {
+	r := &Record{Kind: KindDelivery, ReceivedAt: time.Date(2026, 6, 16, 14, 32, 8, 123456000, time.UTC), Method: "POST", Path: "/",
+		Headers: http.Header{"Content-Type": {"application/json"}}, Body: []byte("{\"a\": 1}\n"),
+		Provider: "clment", Type: "review.completed", ID: "evt_8f3a",
+		Signature: &Signature{Status: "valid"}, Schema: &Schema{Status: "valid"}, Response: &Response{Status: 200}}
+	b, err := r.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"kind":"delivery","received_at":"2026-06-16T14:32:08.123456Z","method":"POST","path":"/","headers":{"Content-Type":["application/json"]},"body":"eyJhIjogMX0K","provider":"clment","type":"review.completed","id":"evt_8f3a","duplicate":false,"signature":{"status":"valid"},"schema":{"status":"valid"},"response":{"status":200}}`
+	if string(b) != want {
+		t.Fatalf("got  %s\nwant %s", b, want)
+	}
+	back, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(back.Body) != string(r.Body) || back.Headers.Get("content-type") != "application/json" {
+		t.Fatalf("round trip lost data: %+v", back)
+	}
+}
+
+func TestParseRejectsOtherJSON(t *testing.T) {
+	for _, in := range []string{`{"id":"evt"}`, `{"kind":"ready","url":"http://x"}`, `[1]`, `nope`} {
+		if _, err := Parse([]byte(in)); !errors.Is(err, ErrNotRecord) {
+			t.Errorf("%s: %v", in, err)
+		}
+	}
+	if !IsReady([]byte(`{"kind":"ready","url":"http://127.0.0.1:1/"}`)) || IsReady([]byte(`{"kind":"delivery"}`)) {
+		t.Error("IsReady")
+	}
+}
+
+func TestParseHTTP(t *testing.T) {
+	tests := []struct{ name, in, body string }{
+		{"with content-length", "POST /hooks HTTP/1.1\r\nHost: x\r\nX-Lac-Signature: sha256=ab\r\nContent-Length: 7\r\n\r\n{\"a\":1}", `{"a":1}`},
+		{"without content-length", "POST /hooks HTTP/1.1\r\nHost: x\r\n\r\n{\"a\":1}\n", "{\"a\":1}\n"},
+		{"bare newlines", "POST / HTTP/1.1\nHost: x\n\n{}", "{}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ParseHTTP([]byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(r.Body) != tt.body {
+				t.Fatalf("body %q, want %q", r.Body, tt.body)
+			}
+		})
+	}
+	if _, err := ParseHTTP([]byte("garbage")); err == nil {
+		t.Error("garbage parsed")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(`{"kind":"delivery","body":"e30=","headers":{"A":["b"]}}`))
+	f.Add([]byte(`{"kind":"delivery","body":5}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := Parse(b)
+		if err == nil && r == nil {
+			t.Fatal("nil record without error")
+		}
+	})
+}
+
+func FuzzParseHTTP(f *testing.F) {
+	f.Add([]byte("POST / HTTP/1.1\r\nHost: x\r\n\r\n{}"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := ParseHTTP(b)
+		if err == nil && r == nil {
+			t.Fatal("nil record without error")
+		}
+	})
+}
