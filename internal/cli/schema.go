@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/whk-cli/whk/internal/atomicfile"
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/cmdutil"
 	"github.com/whk-cli/whk/internal/schemagen"
@@ -117,7 +117,7 @@ func runSchema(o *SchemaOptions) error {
 				return err
 			}
 			dst := filepath.Join(o.OutDir, filepath.FromSlash(strings.TrimPrefix(fl.path, "schemas/")))
-			if err := WriteFileAtomic(dst, b); err != nil {
+			if err := atomicfile.Write(dst, b, 0o644); err != nil {
 				return cmdutil.WithHint(err, "check that --out is writable")
 			}
 			n++
@@ -125,27 +125,6 @@ func runSchema(o *SchemaOptions) error {
 	}
 	fmt.Fprintf(o.ErrOut, "wrote %d schemas to %s\n", n, o.OutDir)
 	return nil
-}
-
-// WriteFileAtomic writes data to a temporary file beside path and renames it into place,
-// so a reader never sees a half-written file.
-func WriteFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func indentJSON(w io.StringWriter, raw json.RawMessage) error {

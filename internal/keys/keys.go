@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/whk-cli/whk/internal/atomicfile"
 )
 
 // Test key pair file names inside whk's config directory.
@@ -119,31 +121,11 @@ func TestKeyPair(dir string) (priv *rsa.PrivateKey, pubPath string, err error) {
 	privPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)})
 	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
 	// Public half first: a reader that finds the private key can rely on its partner.
-	if err := writeAtomic(pubPath, pubPEM, 0o644); err != nil {
+	if err := atomicfile.Write(pubPath, pubPEM, 0o644); err != nil {
 		return nil, "", err
 	}
-	if err := writeAtomic(privPath, privPEM, 0o600); err != nil {
+	if err := atomicfile.Write(privPath, privPEM, 0o600); err != nil {
 		return nil, "", err
 	}
 	return priv, pubPath, nil
-}
-
-func writeAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-key-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -12,6 +12,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/whk-cli/whk/internal/jsontree"
 )
 
 // Record is one received delivery.
@@ -96,13 +98,7 @@ func IsReady(b []byte) bool {
 
 // Marshal encodes a record as one line of JSON, without a trailing newline.
 func (r *Record) Marshal() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return jsontree.Marshal(r)
 }
 
 // ParseHTTP reads a raw HTTP/1.1 request as captured (request line, headers, blank

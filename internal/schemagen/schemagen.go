@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/jsontree"
 )
 
 // Draft is the JSON Schema dialect of every generated schema.
@@ -314,49 +315,33 @@ func jsonPointerEscape(s string) string {
 
 // marshal indents with two spaces and keeps <, > and & as they are.
 func marshal(s *obj) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(s); err != nil {
+	b, err := jsontree.Marshal(s)
+	if err != nil {
 		return nil, err
 	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, b, "", "  "); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
 	return buf.Bytes(), nil
-}
-
-func encode(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // obj is a JSON object that keeps its keys in insertion order, so generated files are
 // stable and read in a natural order.
-type obj struct {
-	keys []string
-	vals map[string]any
-}
+type obj struct{ jsontree.Object }
 
-func newObj() *obj { return &obj{vals: map[string]any{}} }
+func newObj() *obj { return &obj{jsontree.Object{Values: map[string]any{}}} }
 
-func (o *obj) set(k string, v any) {
-	if _, ok := o.vals[k]; !ok {
-		o.keys = append(o.keys, k)
-	}
-	o.vals[k] = v
-}
+func (o *obj) set(k string, v any) { o.Set(k, v) }
 
-func (o *obj) get(k string) (any, bool) { v, ok := o.vals[k]; return v, ok }
+func (o *obj) get(k string) (any, bool) { v, ok := o.Values[k]; return v, ok }
 
 // merge copies other's keys into o, merging nested objects and uniting "required".
 func (o *obj) merge(other *obj) {
-	for _, k := range other.keys {
-		nv := other.vals[k]
-		ov, ok := o.vals[k]
+	for _, k := range other.Keys {
+		nv := other.Values[k]
+		ov, ok := o.Values[k]
 		switch {
 		case !ok:
 			o.set(k, nv)
@@ -406,25 +391,4 @@ func unite(a, b []string) []string {
 		}
 	}
 	return out
-}
-
-// MarshalJSON writes the keys in insertion order.
-func (o *obj) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, k := range o.keys {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		kb, _ := encode(k)
-		buf.Write(kb)
-		buf.WriteByte(':')
-		vb, err := encode(o.vals[k])
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(vb)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
 }
