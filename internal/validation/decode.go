@@ -27,7 +27,7 @@ func decode(data []byte) (any, error) {
 		return nil, &inputError{"empty: no JSON value", -1}
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, &inputError{"binary data, not JSON (a NUL byte)", int64(i)}
+		return nil, &inputError{"binary data, not JSON: a NUL byte", int64(i)}
 	}
 	if !utf8.Valid(data) {
 		return nil, &inputError{"invalid UTF-8", int64(firstInvalidUTF8(data))}

@@ -1,0 +1,362 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/whk-cli/whk/internal/validation"
+)
+
+// ValidateFormats are the values of `whk validate --format`.
+var ValidateFormats = []string{"text", "json", "junit", "github"}
+
+// ValidateRenderer prints `whk validate` results as they arrive, in order.
+type ValidateRenderer interface {
+	// Result prints one item's verdict.
+	Result(r *validation.Result) error
+	// Flush writes what is buffered, so a live stream shows up as it arrives.
+	Flush() error
+	// End finishes the output (JUnit writes its document here) and flushes it.
+	End(st validation.Stats, elapsed time.Duration) error
+}
+
+// NewValidateRenderer returns the renderer of a format (one of ValidateFormats) writing
+// to w; colour applies to the text format only.
+func NewValidateRenderer(format string, w io.Writer, colour bool) (ValidateRenderer, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	switch format {
+	case "text":
+		return &validateText{w: bw, s: NewStyles(w, colour)}, nil
+	case "json":
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		return &validateJSON{w: bw, enc: enc}, nil
+	case "junit":
+		return &validateJUnit{w: bw}, nil
+	case "github":
+		return &validateGitHub{w: bw}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (choose one of: %s)", format, strings.Join(ValidateFormats, ", "))
+}
+
+// ValidateSummary is the line `whk validate` prints on stderr at the end.
+func ValidateSummary(st validation.Stats, elapsed time.Duration) string {
+	noun := "items"
+	if st.Checked == 1 {
+		noun = "item"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "checked %d %s in %s: %d valid, %d invalid", st.Checked, noun, Elapsed(elapsed), st.Valid, st.Invalid)
+	var extra []string
+	if st.Warned > 0 {
+		extra = append(extra, fmt.Sprintf("%d with warnings", st.Warned))
+	}
+	if st.Unreadable > 0 {
+		extra = append(extra, fmt.Sprintf("%d unreadable", st.Unreadable))
+	}
+	if len(extra) > 0 {
+		b.WriteString(" (" + strings.Join(extra, ", ") + ")")
+	}
+	return b.String()
+}
+
+// Elapsed rounds a duration for people: 41ms, 1.24s, 2m3s.
+func Elapsed(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(10 * time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
+}
+
+// displaySource is how text formats name an item's source.
+func displaySource(src string) string {
+	if src == "-" {
+		return "<stdin>"
+	}
+	return src
+}
+
+// problemLine is the line to show for a problem: its value's line, else the item's.
+func problemLine(r *validation.Result, p validation.Problem) int {
+	if p.Line > 0 {
+		return p.Line
+	}
+	return r.Line
+}
+
+// what is "PROVIDER TYPE", or whichever of them is known.
+func what(r *validation.Result) string {
+	return strings.TrimSpace(r.Provider + " " + r.Type)
+}
+
+// problemText is "PATH[:LINE]: PROVIDER TYPE: /pointer: message" with the empty parts left out.
+func problemText(r *validation.Result, p validation.Problem, warning bool) (loc, rest string) {
+	loc = displaySource(r.Source)
+	if l := problemLine(r, p); l > 0 {
+		loc += ":" + strconv.Itoa(l)
+	}
+	parts := make([]string, 0, 3)
+	if w := what(r); w != "" {
+		parts = append(parts, w)
+	}
+	if p.Pointer != "" {
+		parts = append(parts, p.Pointer)
+	}
+	msg := p.Message
+	if warning {
+		msg = "warning: " + msg
+	}
+	parts = append(parts, msg)
+	return loc, strings.Join(parts, ": ")
+}
+
+type validateText struct {
+	w *bufio.Writer
+	s Styles
+}
+
+func (t *validateText) Result(r *validation.Result) error {
+	for _, p := range r.Errors {
+		loc, rest := problemText(r, p, false)
+		fmt.Fprintf(t.w, "%s: %s\n", t.s.Bold.Render(loc), t.s.Fail.Render(rest))
+	}
+	for _, p := range r.Warnings {
+		loc, rest := problemText(r, p, true)
+		fmt.Fprintf(t.w, "%s: %s\n", t.s.Bold.Render(loc), t.s.Warn.Render(rest))
+	}
+	return nil
+}
+
+func (t *validateText) Flush() error { return t.w.Flush() }
+
+func (t *validateText) End(validation.Stats, time.Duration) error { return t.w.Flush() }
+
+type validateJSON struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+type jsonProblem struct {
+	Pointer string `json:"pointer"`
+	Message string `json:"message"`
+}
+
+type jsonResult struct {
+	Source   string        `json:"source"`
+	Line     *int          `json:"line"`
+	Provider *string       `json:"provider"`
+	Type     *string       `json:"type"`
+	Valid    bool          `json:"valid"`
+	Errors   []jsonProblem `json:"errors"`
+	Warnings []jsonProblem `json:"warnings"`
+}
+
+func jsonProblems(ps []validation.Problem) []jsonProblem {
+	out := make([]jsonProblem, len(ps))
+	for i, p := range ps {
+		out[i] = jsonProblem{p.Pointer, p.Message}
+	}
+	return out
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (j *validateJSON) Result(r *validation.Result) error {
+	out := jsonResult{
+		Source:   r.Source,
+		Provider: nonEmpty(r.Provider),
+		Type:     nonEmpty(r.Type),
+		Valid:    r.Valid(),
+		Errors:   jsonProblems(r.Errors),
+		Warnings: jsonProblems(r.Warnings),
+	}
+	if r.Line > 0 {
+		out.Line = &r.Line
+	}
+	return j.enc.Encode(out)
+}
+
+func (j *validateJSON) Flush() error { return j.w.Flush() }
+
+func (j *validateJSON) End(validation.Stats, time.Duration) error { return j.w.Flush() }
+
+// validateGitHub prints GitHub Actions workflow commands, which the runner turns into
+// annotations on the files.
+type validateGitHub struct{ w *bufio.Writer }
+
+func (g *validateGitHub) Result(r *validation.Result) error {
+	for _, p := range r.Errors {
+		g.command("error", r, p)
+	}
+	for _, p := range r.Warnings {
+		g.command("warning", r, p)
+	}
+	return nil
+}
+
+func (g *validateGitHub) command(level string, r *validation.Result, p validation.Problem) {
+	var props []string
+	if r.Source != "-" {
+		props = append(props, "file="+ghProperty(r.Source))
+		if l := problemLine(r, p); l > 0 {
+			props = append(props, "line="+strconv.Itoa(l))
+		}
+	}
+	title := "whk validate"
+	if w := what(r); w != "" {
+		title = w
+	}
+	props = append(props, "title="+ghProperty(title))
+	msg := p.Message
+	if p.Pointer != "" {
+		msg = p.Pointer + ": " + msg
+	}
+	if r.Source == "-" {
+		loc, _ := problemText(r, p, false)
+		msg = loc + ": " + msg
+	}
+	fmt.Fprintf(g.w, "::%s %s::%s\n", level, strings.Join(props, ","), ghData(msg))
+}
+
+// ghData escapes a workflow command's message.
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// ghProperty escapes a workflow command's property value.
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+func (g *validateGitHub) Flush() error { return g.w.Flush() }
+
+func (g *validateGitHub) End(validation.Stats, time.Duration) error { return g.w.Flush() }
+
+// validateJUnit writes one JUnit XML document. Its header carries the counts, so the
+// test cases are held until the end: in memory up to spillSize, then in a temporary
+// file, so a long NDJSON run does not grow the process.
+type validateJUnit struct {
+	w     *bufio.Writer
+	cases bytes.Buffer
+	spill *os.File
+}
+
+const spillSize = 4 << 20
+
+func (j *validateJUnit) Result(r *validation.Result) error {
+	name := displaySource(r.Source)
+	if r.Line > 0 {
+		name += ":" + strconv.Itoa(r.Line)
+	}
+	class := "whk.validate"
+	if r.Provider != "" {
+		class = r.Provider
+		if r.Type != "" {
+			class += "." + r.Type
+		}
+	}
+	b := &j.cases
+	fmt.Fprintf(b, "    <testcase name=\"%s\" classname=\"%s\">\n", xmlAttr(name), xmlAttr(class))
+	if !r.Valid() {
+		var text strings.Builder
+		for _, p := range r.Errors {
+			loc, rest := problemText(r, p, false)
+			text.WriteString(loc + ": " + rest + "\n")
+		}
+		msg := r.Errors[0].Message
+		if n := len(r.Errors); n > 1 {
+			msg = fmt.Sprintf("%s (and %d more)", msg, n-1)
+		}
+		fmt.Fprintf(b, "      <failure message=\"%s\" type=\"invalid\">%s</failure>\n", xmlAttr(msg), xmlText(text.String()))
+	}
+	if len(r.Warnings) > 0 {
+		var text strings.Builder
+		for _, p := range r.Warnings {
+			loc, rest := problemText(r, p, true)
+			text.WriteString(loc + ": " + rest + "\n")
+		}
+		fmt.Fprintf(b, "      <system-out>%s</system-out>\n", xmlText(text.String()))
+	}
+	b.WriteString("    </testcase>\n")
+	if b.Len() < spillSize {
+		return nil
+	}
+	if j.spill == nil {
+		f, err := os.CreateTemp("", "whk-junit-*.xml")
+		if err != nil {
+			return err
+		}
+		os.Remove(f.Name()) // unlinked: it goes away with the process
+		j.spill = f
+	}
+	_, err := b.WriteTo(j.spill)
+	return err
+}
+
+// Flush does nothing: JUnit is one document, written at the end.
+func (j *validateJUnit) Flush() error { return nil }
+
+func (j *validateJUnit) End(st validation.Stats, elapsed time.Duration) error {
+	secs := strconv.FormatFloat(elapsed.Seconds(), 'f', 3, 64)
+	fmt.Fprintf(j.w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+	fmt.Fprintf(j.w, "<testsuites name=\"whk validate\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%s\">\n", st.Checked, st.Invalid, secs)
+	fmt.Fprintf(j.w, "  <testsuite name=\"whk validate\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\" time=\"%s\">\n", st.Checked, st.Invalid, secs)
+	if j.spill != nil {
+		defer j.spill.Close()
+		if _, err := j.spill.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		if _, err := io.Copy(j.w, j.spill); err != nil {
+			return err
+		}
+	}
+	j.cases.WriteTo(j.w)
+	fmt.Fprintf(j.w, "  </testsuite>\n</testsuites>\n")
+	return j.w.Flush()
+}
+
+// xmlAttr escapes an attribute value; xmlText escapes element text and keeps its line
+// breaks. Characters XML cannot carry become U+FFFD.
+func xmlAttr(s string) string { return xmlEscape(s, true) }
+
+func xmlText(s string) string { return xmlEscape(s, false) }
+
+func xmlEscape(s string, attr bool) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '"' && attr:
+			b.WriteString("&quot;")
+		case (r == '\n' || r == '\r' || r == '\t') && attr:
+			fmt.Fprintf(&b, "&#%d;", r)
+		case r == '\n' || r == '\r' || r == '\t' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF):
+			b.WriteRune(r)
+		default:
+			b.WriteRune('\uFFFD')
+		}
+	}
+	return b.String()
+}
