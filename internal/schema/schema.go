@@ -1,15 +1,14 @@
 // Package schema compiles the generated JSON Schemas once and validates many documents
-// against them. It is the only package that knows which JSON Schema library whk uses.
+// against them. It is the only package that knows which JSON Schema library whk uses:
+// santhosh-tekuri/jsonschema/v6 (library_v6.go), or v5 when built with the
+// jsonschema_v5 tag (library_v5.go), which the validate benchmark compares.
 package schema
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/schemagen"
@@ -33,7 +32,7 @@ type Validator struct {
 
 type entry struct {
 	once   sync.Once
-	schema *jsonschema.Schema
+	schema compiled
 	err    error
 }
 
@@ -50,18 +49,14 @@ func (v *Validator) Validate(p *catalog.Provider, e *catalog.Event, doc any) ([]
 	if err != nil {
 		return nil, err
 	}
-	err = s.Validate(doc)
-	if err == nil {
-		return nil, nil
-	}
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
+	out, err := validate(s, doc)
+	if err != nil || len(out) == 0 {
 		return nil, err
 	}
-	return problems(ve), nil
+	return tidy(out), nil
 }
 
-func (v *Validator) schema(p *catalog.Provider, e *catalog.Event) (*jsonschema.Schema, error) {
+func (v *Validator) schema(p *catalog.Provider, e *catalog.Event) (compiled, error) {
 	key := p.ID
 	if e != nil {
 		key += "\x00" + e.Type
@@ -77,7 +72,7 @@ func (v *Validator) schema(p *catalog.Provider, e *catalog.Event) (*jsonschema.S
 	return en.schema, en.err
 }
 
-func (v *Validator) compile(p *catalog.Provider, e *catalog.Event) (*jsonschema.Schema, error) {
+func (v *Validator) compile(p *catalog.Provider, e *catalog.Event) (compiled, error) {
 	var (
 		data []byte
 		err  error
@@ -91,41 +86,23 @@ func (v *Validator) compile(p *catalog.Provider, e *catalog.Event) (*jsonschema.
 		return nil, err
 	}
 	url := schemagen.ID(schemagen.SchemaPath(p, e))
-	c := jsonschema.NewCompiler()
-	c.Draft = jsonschema.Draft2020
-	c.AssertFormat = true
-	if err := c.AddResource(url, bytes.NewReader(data)); err != nil {
-		return nil, fmt.Errorf("schema %s: %w", url, err)
-	}
-	s, err := c.Compile(url)
+	s, err := compile(url, data)
 	if err != nil {
 		return nil, fmt.Errorf("schema %s: %w", url, err)
 	}
 	return s, nil
 }
 
-// problems flattens the library's error tree into its leaves, sorted by pointer.
-func problems(ve *jsonschema.ValidationError) []Problem {
-	var out []Problem
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			out = append(out, Problem{Pointer: e.InstanceLocation, Message: e.Message})
-			return
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
-	}
-	walk(ve)
+// tidy sorts problems by pointer and drops repeats (if/then branches can report the
+// same leaf twice).
+func tidy(out []Problem) []Problem {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
-	// if/then branches can report the same leaf twice.
 	dedup := out[:0]
 	for i, p := range out {
-		if i > 0 && p == out[i-1] {
+		p.Message = strings.TrimSpace(p.Message)
+		if i > 0 && p == dedup[len(dedup)-1] {
 			continue
 		}
-		p.Message = strings.TrimSpace(p.Message)
 		dedup = append(dedup, p)
 	}
 	return dedup
