@@ -32,6 +32,10 @@ func decode(data []byte) (any, error) {
 	if !utf8.Valid(data) {
 		return nil, &inputError{"invalid UTF-8", int64(firstInvalidUTF8(data))}
 	}
+	if v, ok := parse(data); ok {
+		return v, nil
+	}
+	// The fast parser only says no: ask encoding/json what is wrong.
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
 		var se *json.SyntaxError
