@@ -72,8 +72,9 @@ func Run(ctx context.Context, c *Checker, cfg Config, emit func(*Result) error) 
 	order := make(chan *job, workers*8)
 	for i := 0; i < workers; i++ {
 		go func() {
+			buf := make([]byte, 0, 16<<10)
 			for j := range work {
-				j.done <- c.do(j, cfg.MaxSize)
+				j.done <- c.do(j, cfg.MaxSize, &buf)
 			}
 		}()
 	}
@@ -138,13 +139,16 @@ func Run(ctx context.Context, c *Checker, cfg Config, emit func(*Result) error) 
 }
 
 // do checks one job's items; it runs on a worker.
-func (c *Checker) do(j *job, max int64) []Result {
+func (c *Checker) do(j *job, max int64, buf *[]byte) []Result {
 	if j.fixed != nil {
 		return []Result{*j.fixed}
 	}
 	items := j.items
 	if j.path != "" {
-		data, err := readFile(j.path, max)
+		data, err := readFile(j.path, max, *buf)
+		if cap(data) > cap(*buf) && cap(data) <= 1<<20 {
+			*buf = data[:0] // keep a grown buffer, unless it is huge
+		}
 		if err != nil {
 			if _, big := err.(*tooLargeError); big {
 				return []Result{{Source: j.path, Errors: []Problem{{Message: err.Error()}}}}

@@ -96,38 +96,29 @@ func walk(dir string, file func(path string) bool, bad func(path string, err err
 	})
 }
 
-// readFile reads a whole file of at most max bytes.
-func readFile(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
+// readFile reads a whole file of at most max bytes into buf (reused across calls on
+// one worker) and returns it.
+func readFile(path string, max int64, buf []byte) ([]byte, error) {
+	f, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	size := int64(0)
-	if st, err := f.Stat(); err == nil {
-		if st.IsDir() {
-			return nil, errors.New("is a directory")
-		}
-		size = st.Size()
-	}
-	if size > max {
-		return nil, &tooLargeError{max}
-	}
-	buf := make([]byte, 0, size+1)
+	buf = buf[:0]
 	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
 		n, err := f.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		if err == io.EOF {
+		if int64(len(buf)) > max {
+			return nil, &tooLargeError{max}
+		}
+		if err == io.EOF || (n == 0 && err == nil) {
 			return buf, nil
 		}
 		if err != nil {
 			return nil, err
-		}
-		if int64(len(buf)) > max {
-			return nil, &tooLargeError{max}
-		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
 		}
 	}
 }
