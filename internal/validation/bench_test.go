@@ -26,16 +26,16 @@ func BenchmarkCheck(b *testing.B) {
 	}
 }
 
-// BenchmarkRunDir runs the whole pipeline over $WHK_BENCH_DIR (a directory of the
+// BenchmarkRun runs the whole pipeline over $WHK_BENCH_PATH (a directory or NDJSON file of the
 // benchmark corpus, see bench/run.sh); it is skipped without it.
-func BenchmarkRunDir(b *testing.B) {
-	dir := os.Getenv("WHK_BENCH_DIR")
-	if dir == "" {
-		b.Skip("set WHK_BENCH_DIR to a directory of deliveries")
+func BenchmarkRun(b *testing.B) {
+	path := os.Getenv("WHK_BENCH_PATH")
+	if path == "" {
+		b.Skip("set WHK_BENCH_PATH to a directory or NDJSON file of deliveries")
 	}
 	c := NewChecker(Options{Catalog: catalog.MustBuiltin()})
 	for b.Loop() {
-		if _, err := Run(context.Background(), c, Config{Paths: []string{dir}}, func(*Result) error { return nil }); err != nil {
+		if _, err := Run(context.Background(), c, Config{Paths: []string{path}}, func(*Result) error { return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}

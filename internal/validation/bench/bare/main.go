@@ -1,11 +1,12 @@
 // Command bare is the benchmark's baseline: the least a Go program must do to validate
-// deliveries with the JSON Schema library whk uses. It compiles one schema once
-// (whk's generated provider schema, which dispatches on the event type with if/then),
-// then validates every *.json file of a directory, or every line of an NDJSON file,
-// across all cores, and prints the invalid file names (or line numbers), sorted.
+// deliveries with a JSON Schema library. It compiles one schema once (whk's generated
+// provider schema, which dispatches on the event type with if/then), then validates
+// every *.json file of a directory, or every line of an NDJSON file, across all cores,
+// and prints the invalid file names (or line numbers), sorted. It uses
+// santhosh-tekuri/jsonschema/v5, or v6 when built with -tags bare_v6.
 //
 //	go run ./internal/validation/bench/bare schemas/clment.schema.json DIR
-//	go run ./internal/validation/bench/bare -ndjson schemas/clment.schema.json FILE
+//	go run -tags bare_v6 ./internal/validation/bench/bare -ndjson schemas/clment.schema.json FILE
 package main
 
 import (
@@ -20,8 +21,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
 func main() {
@@ -31,10 +30,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: bare [-ndjson] SCHEMA DIR|FILE")
 		os.Exit(2)
 	}
-	c := jsonschema.NewCompiler()
-	c.Draft = jsonschema.Draft2020
-	c.AssertFormat = true
-	s, err := c.Compile(flag.Arg(0))
+	valid, err := compile(flag.Arg(0))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -62,7 +58,7 @@ func main() {
 					}
 				}
 				var v any
-				if err := json.Unmarshal(data, &v); err != nil || s.Validate(v) != nil {
+				if err := json.Unmarshal(data, &v); err != nil || !valid(v) {
 					mu.Lock()
 					bad = append(bad, filepath.Base(j.name))
 					mu.Unlock()
