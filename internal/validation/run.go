@@ -36,8 +36,12 @@ type Config struct {
 	Idle func() error
 }
 
-// batchItems bounds the NDJSON lines one worker takes at a time.
-const batchItems = 64
+// batchItems and batchBytes bound the NDJSON lines one worker takes at a time; with the
+// output window (workers*8 jobs) they bound the memory a run holds.
+const (
+	batchItems = 64
+	batchBytes = 64 << 10
+)
 
 // job is one unit of work: a whole file to read, NDJSON lines already read, or a
 // result known in advance (an unreadable path).
@@ -353,7 +357,7 @@ func (p *producer) stream(source string, lr lines) bool {
 			buf = append(buf, l...)
 			items = append(items, Item{Source: source, Line: n, Data: buf[start:len(buf):len(buf)]})
 		}
-		if len(items) >= batchItems && !flush() {
+		if (len(items) >= batchItems || len(buf) >= batchBytes) && !flush() {
 			return false
 		}
 	}
