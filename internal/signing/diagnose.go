@@ -171,6 +171,16 @@ func (d *diagnoser) confirm() (Finding, bool) {
 			return f, true
 		}
 	}
+	// Two mistakes at once: the signature's format and a changed body.
+	if d.coversBody() {
+		for _, v := range bodyVariants(in.Body) {
+			if f, ok := d.signatureFormatOf(v.body); ok {
+				f.Confirmed = true
+				f.Message += "; and " + v.what
+				return f, true
+			}
+		}
+	}
 	return Finding{}, false
 }
 
@@ -197,7 +207,10 @@ func isHex(s string) bool {
 
 // signatureFormat re-checks the presented signature written the way the scheme wants:
 // prefix, hex case, hex or base64.
-func (d *diagnoser) signatureFormat() (Finding, bool) {
+func (d *diagnoser) signatureFormat() (Finding, bool) { return d.signatureFormatOf(d.in.Body) }
+
+// signatureFormatOf is signatureFormat over another body.
+func (d *diagnoser) signatureFormatOf(body []byte) (Finding, bool) {
 	in := d.in
 	switch s := in.Scheme.(type) {
 	case *HMAC:
@@ -241,7 +254,7 @@ func (d *diagnoser) signatureFormat() (Finding, bool) {
 			cands = append(cands, cand{s.Prefix + hex.EncodeToString(b), CauseEncoding, join(fmt.Sprintf("the signature is base64; %s sends the HMAC as hex", in.Provider))})
 		}
 		for _, c := range cands {
-			if d.try(in.Body, withHeader(in.Header, s.Header, c.value), in.Keys) {
+			if d.try(body, withHeader(in.Header, s.Header, c.value), in.Keys) {
 				return Finding{Cause: c.cause, Message: c.msg}, true
 			}
 		}
@@ -267,7 +280,7 @@ func (d *diagnoser) signatureFormat() (Finding, bool) {
 					value, cause, msg = "v1,"+base64.StdEncoding.EncodeToString(b), CauseEncoding, "the signature is URL-safe or unpadded base64; Standard Webhooks sends standard, padded base64"
 				}
 			}
-			if value != "" && d.try(in.Body, withHeader(in.Header, HeaderWebhookSignature, value), in.Keys) {
+			if value != "" && d.try(body, withHeader(in.Header, HeaderWebhookSignature, value), in.Keys) {
 				return Finding{Cause: cause, Message: msg}, true
 			}
 		}
@@ -301,17 +314,17 @@ func (d *diagnoser) signatureFormat() (Finding, bool) {
 		}
 		for _, c := range cands {
 			raw, _ := json.Marshal(c.v)
-			if d.try(in.Body, withHeader(in.Header, s.Header, string(raw)), in.Keys) {
+			if d.try(body, withHeader(in.Header, s.Header, string(raw)), in.Keys) {
 				return Finding{Cause: CauseEncoding, Message: c.msg}, true
 			}
 		}
 	case *Oneflow:
-		got, ok := topLevelStringField(in.Body, s.Field)
+		got, ok := topLevelStringField(body, s.Field)
 		if !ok {
 			return Finding{}, false
 		}
 		if low := strings.ToLower(got); low != got {
-			if b, err := SetTopLevelString(in.Body, s.Field, low); err == nil && d.try(b, in.Header, in.Keys) {
+			if b, err := SetTopLevelString(body, s.Field, low); err == nil && d.try(b, in.Header, in.Keys) {
 				return Finding{Cause: CauseEncoding, Message: "the signature is upper-case hex; Oneflow sends lower-case hex"}, true
 			}
 		}
@@ -396,7 +409,10 @@ func (d *diagnoser) otherScheme() (Finding, bool) {
 		if got == "" {
 			return Finding{}, false
 		}
-		core := strings.TrimPrefix(got, s.Prefix)
+		core, hasPrefix := strings.CutPrefix(got, s.Prefix)
+		if !hasPrefix && isHex(core) {
+			d.maybe(CauseMissingPrefix, "the signature lacks the %q prefix (adding it alone does not make it match)", s.Prefix)
+		}
 		if i := strings.IndexAny(core, "=:"); i > 0 && i < 12 && isHex(core[i+1:]) {
 			core = core[i+1:]
 		}
@@ -651,8 +667,7 @@ func (d *diagnoser) secretVariants() (Finding, bool) {
 // bodyVariants re-checks the body with the usual re-serialisations, for the schemes
 // whose signature covers the body.
 func (d *diagnoser) bodyVariants() (Finding, bool) {
-	switch d.in.Scheme.(type) {
-	case *Oneflow, *Token:
+	if !d.coversBody() {
 		return Finding{}, false
 	}
 	for _, v := range bodyVariants(d.in.Body) {
@@ -664,6 +679,9 @@ func (d *diagnoser) bodyVariants() (Finding, bool) {
 }
 
 func (d *diagnoser) unexplained() string {
+	if d.unsigned() {
+		return "there is no signature to check: pass it with --signature VALUE, -H 'Name: value' or --request FILE"
+	}
 	const tried = "none of the usual mistakes explains it (body re-serialised, trailing newline, signature encoding or prefix, secret whitespace or whsec_ decoding, another provider's scheme"
 	switch d.in.Scheme.(type) {
 	case *Ironclad:
@@ -674,4 +692,27 @@ func (d *diagnoser) unexplained() string {
 		return tried + ", timestamp): check that the secret is the one configured for this endpoint"
 	}
 	return tried + "): check that the secret is the one configured for this webhook"
+}
+
+// unsigned reports whether the request carries no signature (or token) at all.
+func (d *diagnoser) unsigned() bool {
+	if s, ok := d.in.Scheme.(*Oneflow); ok {
+		got, _ := topLevelStringField(d.in.Body, s.Field)
+		return got == ""
+	}
+	for _, n := range signatureHeaders(d.in.Scheme) {
+		if strings.TrimSpace(d.in.Header.Get(n)) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// coversBody reports whether the scheme's signature covers the body.
+func (d *diagnoser) coversBody() bool {
+	switch d.in.Scheme.(type) {
+	case *Oneflow, *Token:
+		return false
+	}
+	return true
 }

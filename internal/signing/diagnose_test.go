@@ -114,6 +114,8 @@ func TestDiagnose(t *testing.T) {
 			http.Header{"X-Lac-Signature": {"sha256=" + base64.StdEncoding.EncodeToString(MAC([]byte(diagSecret), []byte(compact)))}}, sec, at, CauseEncoding, "base64"},
 		{"missing sha256= prefix", "clment", compact,
 			http.Header{"X-Clment-Signature": {hmacHex(diagSecret, compact)}}, sec, at, CauseMissingPrefix, `lacks the "sha256=" prefix`},
+		{"missing prefix and a trailing newline at once", "clment", compact + "\n",
+			http.Header{"X-Clment-Signature": {hmacHex(diagSecret, compact)}}, sec, at, CauseMissingPrefix, `and the signature matches the body without its trailing "\n"`},
 		{"missing v1, prefix", "standard-webhooks", compact,
 			func() http.Header {
 				h := signed(t, "standard-webhooks", compact, whsec, Params{ID: "msg_1", Timestamp: ts})

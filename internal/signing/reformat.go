@@ -313,7 +313,7 @@ func (s jsonStyle) describe(layoutChanged bool) string {
 	}
 	d := strings.Join(parts, ", ")
 	if like := s.like(); like != "" {
-		d += " (" + like + ")"
+		d += ", " + like
 	}
 	return d
 }
