@@ -96,7 +96,7 @@ func SignCurl(w io.Writer, r SignedRequest) error {
 	return err
 }
 
-// ShellQuote quotes s for a POSIX shell: single quotes, with each ' written as '\''.
+// ShellQuote quotes s for a POSIX shell: single quotes, with each ' written as '\”.
 func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
