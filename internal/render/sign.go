@@ -96,7 +96,8 @@ func SignCurl(w io.Writer, r SignedRequest) error {
 	return err
 }
 
-// ShellQuote quotes s for a POSIX shell: single quotes, with each ' written as '\”.
+// ShellQuote quotes s for a POSIX shell: inside single quotes, each single quote is
+// closed, escaped with a backslash and reopened.
 func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
