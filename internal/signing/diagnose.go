@@ -685,7 +685,7 @@ func (d *diagnoser) unexplained() string {
 	const tried = "none of the usual mistakes explains it (body re-serialised, trailing newline, signature encoding or prefix, secret whitespace or whsec_ decoding, another provider's scheme"
 	switch d.in.Scheme.(type) {
 	case *Ironclad:
-		return tried + "): check the public key (Ironclad rotates it (re-fetch it from GET /public/api/v1/webhooks/verification-key), and whk's test key only verifies whk's own signatures) and that the event id header is the one Ironclad sent"
+		return tried + "): check the public key (Ironclad rotates it: re-fetch it from GET /public/api/v1/webhooks/verification-key; whk's test key only verifies whk's own signatures) and that the event id header is the one Ironclad sent"
 	case *Token:
 		return "the token does not match, and it is not in another header or behind an auth scheme: check the token registered with the webhook"
 	case *StandardWebhooks:
