@@ -61,10 +61,10 @@ printed on stderr.
 
 --id and --timestamp (Standard Webhooks) and --nonce and --event-id (Ironclad) pin the
 values a scheme signs besides the body, so the output is reproducible.`,
-		Example: `  whk sign body.json -p clment --secret-file secret.txt
-  whk sign body.json -p standard-webhooks --id msg_1 --timestamp 1614265330 --format json
-  whk sign body.json -p ironclad --event-id evt_1 --nonce n1 --format curl --to http://127.0.0.1:8080/
-  printf '%s' '{"callback_id":"cb1","events":[]}' | whk sign -p oneflow --secret k`,
+		Example: `  printf '%s' '{"test": 2432232314}' | whk sign -p stdwh --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --id msg_p5jXN8AQM9LWM0D4loKWxJek --timestamp 1614265330
+  whk sign fixtures/clment/contract.created.json -p clment --secret-file secret.txt --format curl
+  whk sign fixtures/ironclad/workflow_launched.json -p ironclad --event-id evt_1 --nonce n1 --json
+  printf '%s' '{"callback_id":"cb1","events":[]}' | whk sign -p oneflow --secret my-sign-key`,
 		Args: maxArgs(1, "give one body FILE, or - for stdin"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := f.RequireProvider(cmd)

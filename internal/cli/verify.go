@@ -68,10 +68,12 @@ outside --tolerance. Oneflow's signature does not cover the body: whk always say
 
 Exit status: 0 valid; 1 invalid, missing or malformed signature; 2 usage error (such as
 a missing secret or key).`,
-		Example: `  whk verify body.json -p clment --secret-file secret.txt --signature "sha256=db7c…"
-  whk verify body.json -p standard-webhooks --secret-file whsec.txt -H 'webhook-id: msg_1' -H 'webhook-timestamp: 1614265330' -H 'webhook-signature: v1,g0hM…'
-  whk verify --request recordings/0001.json --secret-file secret.txt --json
-  whk verify --request capture.http -p ironclad --public-key ironclad.pem`,
+		Example: `  # A newline added after signing: verify names it.
+  echo '{"id":"evt_8f3a","type":"review.completed","occurredAt":"2026-06-16T14:32:07.120Z","organizationId":"org_a1b2","payload":{}}' |
+    whk verify -p clment --secret clment_test_secret --signature sha256=db7c5c70481a362a562d59a3eef293a7d86b6fef9340712923c438ede4941724
+  printf '%s' '{"test": 2432232314}' | whk verify -p stdwh --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --tolerance 1000000h \
+    -H 'webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek' -H 'webhook-timestamp: 1614265330' --signature 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
+  whk verify --request recordings/0001.json --secret-file secret.txt --json`,
 		Args: maxArgs(1, "give one body FILE, or - for stdin; with --request the body comes from the request"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := f.Catalog()
