@@ -133,7 +133,8 @@ func NewCmdEventsShow(f *cmdutil.Factory, runF func(*EventsShowOptions) error) *
 		Short: "Describe one event: its fields and an example payload",
 		Example: `  whk events show review.completed -p clment
   whk events show contract:publish -p oneflow --json`,
-		Args: exactArgs(1, "name one event type"),
+		Args:              exactArgs(1, "name one event type"),
+		ValidArgsFunction: CompleteEventTypeArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := f.RequireProvider(cmd)
 			if err != nil {

@@ -71,22 +71,25 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 			return nil
 		},
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
 	pf := root.PersistentFlags()
 	pf.StringP("provider", "p", "", "provider `id` (clment, contract-as-code, ironclad, cm-sign, oneflow, standard-webhooks); default $WHK_PROVIDER")
 	pf.StringSliceVar(&f.CatalogDirs, "catalog", nil, "add providers or events from the catalog files in `DIR` (repeatable)")
 	pf.BoolVar(&noColor, "no-color", false, "never colour the output")
 
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return cmdutil.WithHint(err, "see '"+cmd.CommandPath()+" --help'")
+	_ = root.RegisterFlagCompletionFunc("provider", CompleteProviders(f))
+	_ = root.RegisterFlagCompletionFunc("catalog", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return nil, cobra.ShellCompDirectiveFilterDirs
 	})
-	root.SetHelpCommand(&cobra.Command{Hidden: true, Use: "no-help"})
+
+	root.SetFlagErrorFunc(flagError)
+	root.SetHelpCommand(newCmdHelp())
 	root.SuggestionsMinimumDistance = 2
 
 	root.AddCommand(
 		NewCmdEvents(f),
 		NewCmdSchema(f, nil),
 		NewCmdVersion(f),
+		NewCmdCompletion(f, nil),
 	)
 	// Unknown subcommands are usage errors with a suggestion, as gh does.
 	root.Args = noArgsOrUnknown
