@@ -18,7 +18,9 @@ func NewCmdEvents(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "events <command>",
 		Short: "List and describe the events each provider sends",
-		Args:  noArgsOrUnknown,
+		Example: `  whk events list -p clment
+  whk events show review.completed -p clment`,
+		Args: noArgsOrUnknown,
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(NewCmdEventsList(f, nil), NewCmdEventsShow(f, nil))

@@ -39,8 +39,9 @@ func newCmdHelp() *cobra.Command {
 			if len(rest) > 0 {
 				return noArgsOrUnknown(cmd, rest)
 			}
-			// As cobra's own help command does: the -h line only exists once initialised.
+			// As cobra's own help command does: -h and --version only exist once initialised.
 			cmd.InitDefaultHelpFlag()
+			cmd.InitDefaultVersionFlag()
 			return cmd.Help()
 		},
 	}
@@ -58,22 +59,26 @@ func flagError(cmd *cobra.Command, err error) error {
 	return cmdutil.WithHint(err, hint)
 }
 
-// closestFlag returns the visible flag nearest to name: within an edit distance of 2, or
-// one that name is a prefix of; "" when none is close.
+// closestFlag returns the visible flag nearest to name: one that name is the start of
+// (--cat for --catalog), else one within an edit distance of 2 that is not a rewrite of
+// the whole name; "" when none is close.
 func closestFlag(fs *pflag.FlagSet, name string) string {
 	name = strings.ToLower(name)
-	best, bestDist := "", -1
+	best, bestScore := "", -1
 	fs.VisitAll(func(fl *pflag.Flag) {
 		if fl.Hidden || fl.Deprecated != "" {
 			return
 		}
-		d := levenshtein(name, fl.Name)
-		if d > 2 && !(len(name) >= 2 && strings.HasPrefix(fl.Name, name)) {
+		score := levenshtein(name, fl.Name)
+		switch {
+		case len(name) >= 2 && strings.HasPrefix(fl.Name, name):
+			score = 0 // a prefix beats any typo
+		case score > 2 || score >= len(name):
 			return
 		}
 		// VisitAll goes in lexical order, so ties go to the first name alphabetically.
-		if bestDist < 0 || d < bestDist {
-			best, bestDist = fl.Name, d
+		if bestScore < 0 || score < bestScore {
+			best, bestScore = fl.Name, score
 		}
 	})
 	return best

@@ -75,12 +75,15 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 	pf.StringP("provider", "p", "", "provider `id` (clment, contract-as-code, ironclad, cm-sign, oneflow, standard-webhooks); default $WHK_PROVIDER")
 	pf.StringSliceVar(&f.CatalogDirs, "catalog", nil, "add providers or events from the catalog files in `DIR` (repeatable)")
 	pf.BoolVar(&noColor, "no-color", false, "never colour the output")
+	root.Flags().BoolP("version", "v", false, "print whk's version, commit and build date")
 
 	_ = root.RegisterFlagCompletionFunc("provider", CompleteProviders(f))
 	_ = root.RegisterFlagCompletionFunc("catalog", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return nil, cobra.ShellCompDirectiveFilterDirs
 	})
 
+	root.Version = VersionLine()
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(flagError)
 	root.SetHelpCommand(newCmdHelp())
 	root.SuggestionsMinimumDistance = 2
