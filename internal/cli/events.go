@@ -21,7 +21,7 @@ func NewCmdEvents(f *cmdutil.Factory) *cobra.Command {
 		Example: `  whk events list -p clment
   whk events show review.completed -p clment`,
 		Args: noArgsOrUnknown,
-		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(NewCmdEventsList(f, nil), NewCmdEventsShow(f, nil))
 	return cmd
