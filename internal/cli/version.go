@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -21,7 +22,8 @@ func VersionInfo() (v, c, d string) {
 	v, c, d = version, commit, date
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			v = bi.Main.Version
+			// "v1.2.3" from go install; releases stamp "1.2.3": print both the same way.
+			v = strings.TrimPrefix(bi.Main.Version, "v")
 		}
 		for _, s := range bi.Settings {
 			switch {

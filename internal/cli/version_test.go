@@ -2,6 +2,7 @@ package cli
 
 import (
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
@@ -23,7 +24,7 @@ func TestVersionInfo(t *testing.T) {
 	wantV, wantC, wantD := "dev", "unknown", "unknown"
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			wantV = bi.Main.Version
+			wantV = strings.TrimPrefix(bi.Main.Version, "v")
 		}
 		for _, s := range bi.Settings {
 			switch s.Key {

@@ -124,3 +124,27 @@ func runWhk(t *testing.T, args []string) string {
 	cli.Run(context.Background(), f, args)
 	return out.String() + errOut.String()
 }
+
+// The CI guide shows the workflow inline; it must be the file users are told to copy
+// (without its leading comment), which actionlint checks.
+func TestCIRecipeIsTheWorkflowFile(t *testing.T) {
+	file, err := os.ReadFile(filepath.Join(repoRoot, "docs/guides/validate-workflow.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guide, err := os.ReadFile(filepath.Join(repoRoot, "docs/guides/ci-validate.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body []string
+	for _, l := range strings.Split(string(file), "\n") {
+		if len(body) == 0 && strings.HasPrefix(l, "#") {
+			continue
+		}
+		body = append(body, l)
+	}
+	want := "```yaml\n" + strings.TrimRight(strings.Join(body, "\n"), "\n") + "\n```"
+	if !strings.Contains(string(guide), want) {
+		t.Errorf("docs/guides/ci-validate.md does not show docs/guides/validate-workflow.yml as it is (after its leading comment)")
+	}
+}
