@@ -10,16 +10,13 @@ import (
 	"github.com/whk-cli/whk/internal/cmdutil"
 )
 
-// CompletionFunc is what cobra calls to complete a flag value or a positional argument.
-type CompletionFunc = func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective)
-
 // CompleteProviders completes provider ids and aliases, from the built-in catalog plus the
 // --catalog directories given on the command line so far. Register it on a flag:
 //
 //	cmd.RegisterFlagCompletionFunc("provider", cli.CompleteProviders(f))
 //
 // The root command does this for the persistent -p/--provider already.
-func CompleteProviders(f *cmdutil.Factory) CompletionFunc {
+func CompleteProviders(f *cmdutil.Factory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		c, err := f.Catalog()
 		if err != nil {
@@ -51,7 +48,7 @@ func ProviderCompletions(c *catalog.Catalog, prefix string) []string {
 // for flags such as --type and --event:
 //
 //	cmd.RegisterFlagCompletionFunc("type", cli.CompleteEventTypes(f))
-func CompleteEventTypes(f *cmdutil.Factory) CompletionFunc {
+func CompleteEventTypes(f *cmdutil.Factory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		c, err := f.Catalog()
 		if err != nil {
@@ -68,7 +65,7 @@ func CompleteEventTypes(f *cmdutil.Factory) CompletionFunc {
 // CompleteEventTypeArg is CompleteEventTypes for a command whose first positional
 // argument is an event type (events show, schema, send); later arguments get no
 // completion. Set it as the command's ValidArgsFunction.
-func CompleteEventTypeArg(f *cmdutil.Factory) CompletionFunc {
+func CompleteEventTypeArg(f *cmdutil.Factory) cobra.CompletionFunc {
 	types := CompleteEventTypes(f)
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		if len(args) > 0 {
@@ -109,4 +106,54 @@ func EventTypeCompletions(c *catalog.Catalog, p *catalog.Provider, prefix string
 // break the shell scripts' "value<TAB>description" protocol.
 func oneLineSummary(e *catalog.Event) string {
 	return strings.Join(strings.Fields(e.Summary()), " ")
+}
+
+// WireCompletions gives every command under root the completions whk knows how to make,
+// where the command has not registered its own: -p/--provider completes providers,
+// --type and --event complete event types, and a first positional argument named EVENT
+// or TYPE in the command's Use line ("send [EVENT] -p P", "show TYPE") completes event
+// types. NewCmdRoot calls it once the tree is built, so commands added later get it too.
+func WireCompletions(root *cobra.Command, f *cmdutil.Factory) {
+	byFlag := map[string]cobra.CompletionFunc{
+		"provider": CompleteProviders(f),
+		"type":     CompleteEventTypes(f),
+		"event":    CompleteEventTypes(f),
+	}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for name, fn := range byFlag {
+			if c.Flags().Lookup(name) == nil && c.PersistentFlags().Lookup(name) == nil {
+				continue
+			}
+			if _, ok := c.GetFlagCompletionFunc(name); !ok {
+				_ = c.RegisterFlagCompletionFunc(name, fn)
+			}
+		}
+		if c.ValidArgsFunction == nil && len(c.ValidArgs) == 0 && firstArgIsEventType(c.Use) {
+			c.ValidArgsFunction = CompleteEventTypeArg(f)
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+// firstArgIsEventType reads a Use line: is its first positional argument (not a flag, not
+// a flag's value) EVENT or TYPE?
+func firstArgIsEventType(use string) bool {
+	words := strings.Fields(use)
+	for i := 1; i < len(words); i++ {
+		w := strings.Trim(words[i], "[]<>.")
+		switch {
+		case strings.HasPrefix(w, "-"):
+			if !strings.Contains(w, "=") {
+				i++ // skip the flag's value, as in "-p PROVIDER"
+			}
+		case w == "|":
+		default:
+			return w == "EVENT" || w == "TYPE"
+		}
+	}
+	return false
 }

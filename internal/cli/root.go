@@ -77,7 +77,6 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 	pf.BoolVar(&noColor, "no-color", false, "never colour the output")
 	root.Flags().BoolP("version", "v", false, "print whk's version, commit and build date")
 
-	_ = root.RegisterFlagCompletionFunc("provider", CompleteProviders(f))
 	_ = root.RegisterFlagCompletionFunc("catalog", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return nil, cobra.ShellCompDirectiveFilterDirs
 	})
@@ -94,6 +93,7 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 		NewCmdVersion(f),
 		NewCmdCompletion(f, nil),
 	)
+	WireCompletions(root, f)
 	// Unknown subcommands are usage errors with a suggestion, as gh does.
 	root.Args = noArgsOrUnknown
 	root.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
