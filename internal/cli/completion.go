@@ -30,21 +30,25 @@ func NewCmdCompletion(f *cmdutil.Factory, runF func(*CompletionOptions) error) *
 (-p, including providers added with --catalog DIR) and event types (of the provider
 given with -p, or of every provider).
 
-Bash (needs the bash-completion package):
-  whk completion bash > ~/.local/share/bash-completion/completions/whk
-  # or, for this shell only:  source <(whk completion bash)
+Bash (needs the bash-completion package), for every new shell:
 
-Zsh:
-  whk completion zsh > "${fpath[1]}/_whk"
-  # compinit must run in ~/.zshrc: autoload -U compinit && compinit
-  # or, for this shell only:  source <(whk completion zsh)
+    whk completion bash > ~/.local/share/bash-completion/completions/whk
+
+or for the current shell only:
+
+    source <(whk completion bash)
+
+Zsh (~/.zshrc must run compinit: autoload -U compinit && compinit):
+
+    whk completion zsh > "${fpath[1]}/_whk"
 
 Fish:
-  whk completion fish > ~/.config/fish/completions/whk.fish
 
-PowerShell:
-  whk completion powershell >> $PROFILE
-  # or, for this session only:  whk completion powershell | Out-String | Invoke-Expression
+    whk completion fish > ~/.config/fish/completions/whk.fish
+
+PowerShell, for every new session:
+
+    whk completion powershell >> $PROFILE
 
 Open a new shell afterwards. Release archives carry the four scripts in completions/.`,
 		Example: `  whk completion bash > ~/.local/share/bash-completion/completions/whk
