@@ -29,7 +29,7 @@ func walk(c *cobra.Command, fn func(*cobra.Command)) {
 	}
 }
 
-// TestEveryCommandExplainsItself: every visible command has a Short and 2 to 4
+// TestEveryCommandExplainsItself: every visible command has a Short, a Long and 2 to 4
 // examples, each a whk invocation that names real commands and
 // flags and passes the command's argument checks. Commands that land later are held to
 // the same rule the moment they are added to the tree.
@@ -38,6 +38,9 @@ func TestEveryCommandExplainsItself(t *testing.T) {
 		path := c.CommandPath()
 		if strings.TrimSpace(c.Short) == "" {
 			t.Errorf("%s: no Short", path)
+		}
+		if strings.TrimSpace(c.Long) == "" {
+			t.Errorf("%s: no Long", path)
 		}
 		if strings.HasSuffix(strings.TrimSpace(c.Short), ".") {
 			t.Errorf("%s: Short ends with a full stop (cobra lists it beside other commands)", path)
