@@ -69,7 +69,7 @@ outside --tolerance. Oneflow's signature does not cover the body: whk always say
 Exit status: 0 valid; 1 invalid, missing or malformed signature; 2 usage error (such as
 a missing secret or key).`,
 		Example: `  # A newline added after signing: verify names it.
-  echo '{"id":"evt_8f3a","type":"review.completed","occurredAt":"2026-06-16T14:32:07.120Z","organizationId":"org_a1b2","payload":{}}' |
+  echo '{"id":"evt_8f3a","type":"review.completed","occurredAt":"2026-06-16T14:32:07.120Z","organizationId":"org_a1b2","payload":{}}' | \
     whk verify -p clment --secret clment_test_secret --signature sha256=db7c5c70481a362a562d59a3eef293a7d86b6fef9340712923c438ede4941724
   printf '%s' '{"test": 2432232314}' | whk verify -p stdwh --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --tolerance 1000000h \
     -H 'webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek' -H 'webhook-timestamp: 1614265330' --signature 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
