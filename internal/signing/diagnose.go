@@ -89,6 +89,10 @@ func Diagnose(in DiagnoseInput) []Finding {
 		}
 		return out
 	}
+	if d.stale != nil {
+		// Out of tolerance, though not the only trouble: say so beside the rest.
+		d.likely = append(d.likely, Finding{CauseTimestamp, d.stale.Message, false})
+	}
 	out = append(out, d.likely...)
 	return append(out, Finding{CauseUnexplained, d.unexplained(), false})
 }

@@ -192,6 +192,9 @@ func TestDiagnose(t *testing.T) {
 			}(), Keys{PublicKey: &key.PublicKey}, at, CauseOtherScheme, "the body alone"},
 		{"CM.com token in another header", "cm-sign", compact,
 			http.Header{"Authorization": {"Bearer " + diagSecret}}, sec, at, CauseTokenHeader, "--auth-header Authorization"},
+		{"stale timestamp and the wrong secret: both said", "standard-webhooks", compact,
+			signed(t, "standard-webhooks", compact, Keys{Secret: []byte("whsec_" + base64.StdEncoding.EncodeToString([]byte("other key")))}, Params{ID: "msg_1", Timestamp: ts}),
+			whsec, VerifyOptions{Now: ts.Add(time.Hour)}, CauseTimestamp, "1h0m0s old"},
 		{"nothing explains it", "clment", compact,
 			signed(t, "clment", compact, Keys{Secret: []byte("another-secret")}, Params{}), sec, at, CauseUnexplained, "check that the secret"},
 		{"Ironclad key does not match", "ironclad", compact,
@@ -223,7 +226,7 @@ func TestDiagnose(t *testing.T) {
 			if !strings.Contains(got.Message, tt.says) {
 				t.Errorf("message %q does not say %q", got.Message, tt.says)
 			}
-			if want := tt.cause != CauseUnexplained; Explained(fs) != want {
+			if want := tt.cause != CauseUnexplained && !strings.Contains(tt.name, "both said"); Explained(fs) != want || got.Confirmed != want {
 				t.Errorf("Explained = %v, want %v (%+v)", !want, want, fs)
 			}
 			if tt.provider == "oneflow" && fs[0].Cause != CauseBodyNotCovered {

@@ -337,6 +337,10 @@ func (s jsonStyle) like() string {
 	return ""
 }
 
+// maxReformat bounds the bodies Diagnose re-serialises: each of the ~90 variants is a
+// copy of the body, which is fine for webhook payloads and wasteful for 10 MiB ones.
+const maxReformat = 1 << 20
+
 // bodyVariant is one re-serialisation of the body and how it differs from it.
 type bodyVariant struct {
 	body  []byte
@@ -366,6 +370,9 @@ func bodyVariants(body []byte) []bodyVariant {
 	}
 	for _, nl := range []string{"\n", "\r\n"} {
 		add(append(append([]byte{}, body...), nl...), CauseTrailingNewline, fmt.Sprintf("the signature matches the body with a trailing %q added: the sender signed a newline it did not send, or something stripped it on the way (use the raw bytes, e.g. curl --data-binary, not -d)", nl))
+	}
+	if len(body) > maxReformat {
+		return out
 	}
 	root, err := parseJSON(body)
 	if err != nil {
