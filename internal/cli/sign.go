@@ -173,7 +173,7 @@ func runSign(o *SignOptions) error {
 		return cmdutil.WithHint(err, "pass --secret-file PATH, --secret S, or set WHK_SECRET")
 	}
 	if err != nil {
-		return cmdutil.WithHint(fmt.Errorf("%s cannot sign this body: %w", o.Provider.Name, err), "")
+		return cmdutil.WithHint(fmt.Errorf("%s: %w", o.Provider.Name, err), "")
 	}
 	if o.Keys.Note != "" {
 		fmt.Fprintln(o.ErrOut, "whk: note: "+o.Keys.Note)

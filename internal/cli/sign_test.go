@@ -9,6 +9,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,7 +155,7 @@ func TestSignUsageErrors(t *testing.T) {
 		{"bad format", []string{"sign", "-", "-p", "clment", "--format", "xml"}, env, `whk: error: unknown format "xml" (use one of: headers, json, curl)`},
 		{"bad timestamp", []string{"sign", "-", "-p", "stdwh", "--timestamp", "yesterday"}, env, `whk: error: invalid --timestamp "yesterday"`},
 		{"json and format disagree", []string{"sign", "-", "-p", "clment", "--json", "--format", "curl"}, env, "whk: error: --json and --format curl disagree"},
-		{"Oneflow body without callback_id", []string{"sign", "-", "-p", "oneflow"}, env, "whk: error: Oneflow cannot sign this body"},
+		{"Oneflow body without callback_id", []string{"sign", "-", "-p", "oneflow"}, env, "whk: error: Oneflow: the body has no string callback_id to sign"},
 		{"missing file", []string{"sign", "/nonexistent/x.json", "-p", "clment"}, env, "whk: error: cannot read /nonexistent/x.json"},
 	}
 	for _, tt := range tests {
@@ -238,7 +241,7 @@ func TestVerifyRequestFile(t *testing.T) {
 		t.Fatalf("raw HTTP: exit %d %s%s", code, out, errOut)
 	}
 	name, value, _ := strings.Cut(strings.TrimSpace(hdr), ": ")
-	rec, _ := json.Marshal(map[string]any{"kind": "delivery", "method": "POST", "path": "/", "headers": map[string][]string{name: {value}},
+	rec, _ := json.Marshal(map[string]any{"kind": "delivery", "method": "POST", "path": "/", "headers": map[string][]string{strings.ToLower(name): {value}},
 		"body": base64.StdEncoding.EncodeToString([]byte(body + "\n")), "provider": "contract-as-code"})
 	recFile := writeFile(t, dir, "rec.json", `{"kind":"ready","url":"http://127.0.0.1:1/"}`+"\n"+string(rec)+"\n")
 	out, errOut, code := whk(t, env, "", "verify", "--request", recFile)
@@ -331,5 +334,66 @@ func TestIroncladTestKey(t *testing.T) {
 	}
 	if out, errOut, code := whk(t, env, "", args...); code != 0 {
 		t.Fatalf("verify with the test key (provider detected): %d %s%s", code, out, errOut)
+	}
+}
+
+// The curl command sign prints, run by a shell against a local server, delivers the
+// same bytes and headers, and they verify.
+func TestSignCurlRunsAgainstAServer(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl not installed")
+	}
+	type got struct {
+		header http.Header
+		body   []byte
+	}
+	ch := make(chan got, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		ch <- got{r.Header.Clone(), b}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	env := map[string]string{"WHK_SECRET": "curl-secret", "WHK_CONFIG_DIR": filepath.Join(dir, "cfg")}
+	bodies := map[string]string{
+		"clment":            "{\n  \"id\": \"evt_1\", \"note\": \"it's \\u00e9\"\n}\n",
+		"oneflow":           `{"contract":{"id":1},"callback_id":"cb'1","events":[]}`,
+		"standard-webhooks": `{"type":"x"}`,
+		"ironclad":          `{"companyID":"c","payload":{"event":"workflow_launched"},"timestamp":"t","webhookID":"w"}`,
+	}
+	for provider, body := range bodies {
+		for _, fromFile := range []bool{true, false} {
+			args := []string{"sign", "-p", provider, "--format", "curl", "--to", srv.URL + "/hook"}
+			stdin := body
+			if fromFile {
+				args = append(args, writeFile(t, dir, provider+".json", body))
+				stdin = ""
+			}
+			if provider == "standard-webhooks" {
+				env["WHK_SECRET"] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+			} else {
+				env["WHK_SECRET"] = "curl-secret"
+			}
+			cmd, errOut, code := whk(t, env, stdin, args...)
+			if code != 0 {
+				t.Fatalf("%s: %d %s", provider, code, errOut)
+			}
+			if out, err := exec.Command("sh", "-c", cmd).CombinedOutput(); err != nil {
+				t.Fatalf("%s: curl: %v %s\n%s", provider, err, out, cmd)
+			}
+			g := <-ch
+			if provider != "oneflow" && string(g.body) != body {
+				t.Errorf("%s (file %v): body changed on the way:\n got %q\nwant %q", provider, fromFile, g.body, body)
+			}
+			vargs := []string{"verify", "-", "-p", provider, "--tolerance", "1000000h"}
+			for name := range g.header {
+				if strings.HasPrefix(strings.ToLower(name), "x-") || strings.HasPrefix(strings.ToLower(name), "webhook-") {
+					vargs = append(vargs, "-H", name+": "+g.header.Get(name))
+				}
+			}
+			if out, errOut, code := whk(t, env, string(g.body), vargs...); code != 0 {
+				t.Errorf("%s (file %v): what curl sent does not verify: %s%s", provider, fromFile, out, errOut)
+			}
+		}
 	}
 }
