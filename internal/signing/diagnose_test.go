@@ -108,6 +108,8 @@ func TestDiagnose(t *testing.T) {
 			signed(t, "clment", compact, sec, Params{}), sec, at, CauseTrailingNewline, `without its trailing "\n"`},
 		{"trailing CRLF removed", "clment", compact,
 			signed(t, "clment", compact+"\r\n", sec, Params{}), sec, at, CauseTrailingNewline, `"\r\n" added`},
+		{"line endings converted to CRLF", "clment", strings.ReplaceAll(pretty, "\n", "\r\n"),
+			signed(t, "clment", pretty, sec, Params{}), sec, at, CauseBodyReserialised, "CRLF line endings turned into LF"},
 		{"upper-case hex", "clment", compact,
 			http.Header{"X-Clment-Signature": {"sha256=" + strings.ToUpper(hmacHex(diagSecret, compact))}}, sec, at, CauseEncoding, "upper-case hex"},
 		{"base64 instead of hex", "contract-as-code", compact,

@@ -371,6 +371,12 @@ func bodyVariants(body []byte) []bodyVariant {
 	for _, nl := range []string{"\n", "\r\n"} {
 		add(append(append([]byte{}, body...), nl...), CauseTrailingNewline, fmt.Sprintf("the signature matches the body with a trailing %q added: the sender signed a newline it did not send, or something stripped it on the way (use the raw bytes, e.g. curl --data-binary, not -d)", nl))
 	}
+	// Line endings converted (git autocrlf, Windows editors).
+	if bytes.Contains(body, []byte("\r\n")) {
+		add(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")), CauseBodyReserialised, `the signature matches the body with its CRLF line endings turned into LF: something converted line endings (a Windows editor, git's autocrlf) after signing`)
+	} else if bytes.Contains(body, []byte("\n")) {
+		add(bytes.ReplaceAll(body, []byte("\n"), []byte("\r\n")), CauseBodyReserialised, `the signature matches the body with CRLF line endings: the sender signed CRLF and something converted them to LF on the way`)
+	}
 	if len(body) > maxReformat {
 		return out
 	}
