@@ -679,6 +679,15 @@ func (d *diagnoser) bodyVariants() (Finding, bool) {
 			return Finding{Cause: v.cause, Message: v.what}, true
 		}
 	}
+	// A body whose keys are all sorted may have been re-serialised by the receiver: the
+	// order it was signed in is lost, so whk cannot re-check it, only say so.
+	if len(d.in.Body) <= maxReformat {
+		if root, err := parseJSON(d.in.Body); err == nil {
+			if sorted, multi := keysSorted(root); sorted && multi {
+				d.maybe(CauseBodyReserialised, "every object's keys are in sorted order, as serialisers that sort keys write them (Python's sort_keys, Go maps, jq -S): if something re-serialised the body after it arrived, the order it was signed in is lost; verify the raw bytes as received")
+			}
+		}
+	}
 	return Finding{}, false
 }
 

@@ -415,3 +415,22 @@ func bodyVariants(body []byte) []bodyVariant {
 	}
 	return out
 }
+
+// keysSorted reports whether every object's keys are in sorted order, and whether some
+// object has more than one key (so that the order says anything).
+func keysSorted(n jnode) (sorted, multi bool) {
+	sorted = true
+	if n.kind == '{' {
+		multi = len(n.keys) > 1
+		for i := 1; i < len(n.keys); i++ {
+			if n.keys[i-1].str > n.keys[i].str {
+				sorted = false
+			}
+		}
+	}
+	for _, c := range n.items {
+		s, m := keysSorted(c)
+		sorted, multi = sorted && s, multi || m
+	}
+	return sorted, multi
+}
