@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -395,5 +396,30 @@ func TestSignCurlRunsAgainstAServer(t *testing.T) {
 				t.Errorf("%s (file %v): what curl sent does not verify: %s%s", provider, fromFile, out, errOut)
 			}
 		}
+	}
+}
+
+// Standard Webhooks v1a: sign with a whsk_ ed25519 private key, verify with the whpk_
+// public key; a whsec_ secret cannot check it, and verify says why.
+func TestStandardWebhooksEd25519(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"type":"x"}`
+	out, errOut, code := whk(t, map[string]string{"WHK_SECRET": "whsk_" + base64.StdEncoding.EncodeToString(priv.Seed())}, body, "sign", "-p", "stdwh", "--id", "msg_1", "--timestamp", "1614265330")
+	if code != 0 || !strings.Contains(out, "webhook-signature: v1a,") {
+		t.Fatalf("sign: %d %s%s", code, out, errOut)
+	}
+	args := []string{"verify", "-p", "stdwh"}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		args = append(args, "-H", l)
+	}
+	if out, errOut, code := whk(t, map[string]string{"WHK_SECRET": "whpk_" + base64.StdEncoding.EncodeToString(pub)}, body, args...); code != 0 {
+		t.Fatalf("verify with whpk_: %d %s%s", code, out, errOut)
+	}
+	out, _, code = whk(t, map[string]string{"WHK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, body, args...)
+	if code != 1 || !strings.Contains(out, "maybe: the header carries a v1a (ed25519) signature") {
+		t.Fatalf("verify v1a with whsec_: %d %s", code, out)
 	}
 }
