@@ -193,7 +193,7 @@ func Classify(err error) ErrKind {
 		return ErrTLS
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return ErrTimeout
-	case strings.Contains(err.Error(), "tls: "):
+	case strings.Contains(err.Error(), "tls: "), strings.Contains(err.Error(), "HTTP response to HTTPS client"):
 		return ErrTLS
 	}
 	return ErrOther
