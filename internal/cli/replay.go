@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -114,9 +116,10 @@ func runReplay(o *ReplayOptions) error {
 
 	client := &http.Client{Transport: delivery.NewTransport(o.Concurrency)}
 	poster := &delivery.Poster{Client: client, URL: o.To, Timeout: o.Timeout, Now: f.Now}
-	out := bufio.NewWriterSize(ios.Out, 64<<10)
+	out := newFlushingWriter(ios.Out, 100*time.Millisecond)
 	st := render.NewStyles(ios.Out, ios.ColourEnabled())
-	emit := func(r delivery.Result) { render.ReplayLine(out, st, r) }
+	lines := &render.ReplayLines{W: out, St: st, Colour: ios.ColourEnabled()}
+	emit := lines.Line
 	if o.JSON {
 		emit = func(r delivery.Result) { render.ReplayJSON(out, r) }
 	}
@@ -124,9 +127,8 @@ func runReplay(o *ReplayOptions) error {
 		Items: items, Poster: poster, Signers: signers,
 		Concurrency: o.Concurrency, Rate: o.Rate, Count: o.Count,
 		KeepIDs: o.KeepIDs, KeepSignature: o.KeepSignature, Sets: o.Sets, Now: f.Now,
-		Idle: func() { out.Flush() },
 	}, emit)
-	out.Flush()
+	out.Close()
 	if err != nil {
 		return replayInputError(err)
 	}
@@ -217,4 +219,49 @@ func replaySigners(o *ReplayOptions, items []delivery.Item) (map[string]delivery
 		signers[p.ID] = sg
 	}
 	return signers, nil
+}
+
+// flushingWriter buffers output and flushes it every interval and on Close: one write
+// per line would cost a system call per delivery, yet lines should still appear
+// promptly when deliveries are slow (--rate).
+type flushingWriter struct {
+	mu   sync.Mutex
+	w    *bufio.Writer
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newFlushingWriter(w io.Writer, every time.Duration) *flushingWriter {
+	fw := &flushingWriter{w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(fw.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-fw.stop:
+				return
+			case <-t.C:
+				fw.mu.Lock()
+				fw.w.Flush()
+				fw.mu.Unlock()
+			}
+		}
+	}()
+	return fw
+}
+
+func (fw *flushingWriter) Write(p []byte) (int, error) {
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
+	return fw.w.Write(p)
+}
+
+// Close stops the ticker and flushes what is left.
+func (fw *flushingWriter) Close() error {
+	close(fw.stop)
+	<-fw.done
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
+	return fw.w.Flush()
 }

@@ -40,9 +40,6 @@ type ReplayOptions struct {
 	KeepSignature bool
 	Sets          []string
 	Now           func() time.Time
-	// Idle, when set, is called from the emitting goroutine whenever no further result
-	// is waiting (a renderer flushes its buffer there).
-	Idle func()
 }
 
 // Result is one delivery of a replay.
@@ -267,9 +264,6 @@ func Replay(ctx context.Context, o ReplayOptions, emit func(Result)) (Summary, e
 		}
 		if emit != nil {
 			emit(r)
-		}
-		if o.Idle != nil && len(results) == 0 {
-			o.Idle()
 		}
 	}
 	sum.Elapsed = time.Since(start)
