@@ -138,8 +138,7 @@ func (t *Template) Build(at time.Time) *Delivery {
 			if sl.marker == t.idSlot {
 				d.ID = v
 			}
-			enc, _ := jsontree.Marshal(v)
-			body = append(body, enc...)
+			body = appendJSONString(body, v)
 		}
 		d.Body = append(body, t.segs[len(t.slots)]...)
 	}
@@ -147,4 +146,18 @@ func (t *Template) Build(at time.Time) *Delivery {
 		d.ID = headerID(t.p)
 	}
 	return d
+}
+
+// appendJSONString appends s as a JSON string. Fresh values are plain ASCII (ids, hex,
+// timestamps), which need no escaping; anything else goes through the encoder.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			enc, _ := jsontree.Marshal(s)
+			return append(dst, enc...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
