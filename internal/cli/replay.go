@@ -114,7 +114,7 @@ func runReplay(o *ReplayOptions) error {
 		return err
 	}
 
-	client := &http.Client{Transport: delivery.NewTransport(o.Concurrency)}
+	client := &http.Client{Transport: delivery.NewTransport(o.Concurrency), CheckRedirect: noRedirects}
 	poster := &delivery.Poster{Client: client, URL: o.To, Timeout: o.Timeout, Now: f.Now}
 	out := newFlushingWriter(ios.Out, 100*time.Millisecond)
 	st := render.NewStyles(ios.Out, ios.ColourEnabled())

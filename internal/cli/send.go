@@ -58,7 +58,8 @@ provider documents no schedule (Clment) or no exact delays (CM.com Sign), whk sa
 and uses the Standard Webhooks example delays for the documented number of attempts.
 
 Timeouts: Clment 10s and Contract-as-Code 30s are documented; for the others whk
-uses 30s (--timeout changes it).`,
+uses 30s (--timeout changes it). Providers that document no User-Agent get "whk".
+Redirects are not followed: a 3xx is the answer.`,
 		Example: `  whk send -p lac --to http://127.0.0.1:8080/hooks --secret-file lac.secret
   whk send review.completed -p clment --to http://127.0.0.1:8080/ --set payload.overallRisk=high
   whk send workflow_launched -p ironclad --print
@@ -148,7 +149,9 @@ func runSend(o *SendOptions) error {
 		}
 		render.RequestHeaders(errOut, est, d, o.To, render.SecretHeader(signer.Scheme))
 	}
-	poster := &delivery.Poster{Client: f.HTTPClient(), URL: o.To, Timeout: timeout, Now: f.Now}
+	client := f.HTTPClient()
+	client.CheckRedirect = noRedirects
+	poster := &delivery.Poster{Client: client, URL: o.To, Timeout: timeout, Now: f.Now}
 	var waits []time.Duration
 	outcome := delivery.Deliver(o.Ctx, poster, d, pol, func(ev delivery.AttemptEvent) {
 		waits = append(waits, ev.Next)
@@ -203,6 +206,9 @@ func sendFailure(p *catalog.Provider, out delivery.Outcome, to string, timeout t
 		rule = p.Name + " accepts exactly 200"
 	}
 	msg := fmt.Sprintf("not acknowledged: %d %s%s", a.Status, http.StatusText(a.Status), tries)
+	if a.Status >= 300 && a.Status < 400 {
+		rule += "; whk does not follow redirects: point --to at the final URL"
+	}
 	if out.Stop == delivery.StopStatus && out.StopNote != "" {
 		rule = out.StopNote
 	}
@@ -231,6 +237,9 @@ func buildSend(o *SendOptions) (*delivery.Delivery, error) {
 	}
 	typ := o.Event
 	if typ == "" {
+		if len(p.Events) == 0 {
+			return nil, cmdutil.WithHint(fmt.Errorf("%s has no built-in events", p.Name), "pass the body with --data FILE")
+		}
 		if _, err := p.Event("test.ping"); err != nil {
 			return nil, cmdutil.WithHint(fmt.Errorf("%s has no test.ping event: name one", p.Name),
 				"choose one of: "+strings.Join(p.EventTypes(), ", "))
@@ -266,6 +275,10 @@ func signerFor(f *cmdutil.Factory, k *cmdutil.KeyFlags, p *catalog.Provider) (de
 	}
 	return delivery.Signer{Scheme: scheme, Keys: keys.Keys}, keys.Note, nil
 }
+
+// noRedirects keeps a 3xx as the answer: a POST that a client turns into a GET at
+// another URL is not the delivery under test.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func checkURL(s string) error {
 	u, err := url.Parse(s)

@@ -382,3 +382,20 @@ func TestLatencyQuantiles(t *testing.T) {
 		}
 	}
 }
+
+// Whatever a file holds, reading it as deliveries returns items or an error, never panics.
+func FuzzParseItems(f *testing.F) {
+	f.Add([]byte(`{"id":"evt_1","type":"review.completed","occurredAt":"x","organizationId":"o","payload":{}}`))
+	f.Add([]byte("{\"kind\":\"ready\"}\n{\"kind\":\"delivery\",\"headers\":{},\"body\":\"e30=\",\"provider\":\"clment\"}\n"))
+	f.Add([]byte("POST / HTTP/1.1\r\nHost: x\r\n\r\n{}"))
+	f.Add([]byte("{\"kind\":\"delivery\",\"body\":\"!!\"}"))
+	c := catalog.MustBuiltin()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		items, err := parseItems(c, nil, "fuzz", b)
+		for _, it := range items {
+			if it.Provider == nil {
+				t.Fatalf("item without provider, err %v", err)
+			}
+		}
+	})
+}
