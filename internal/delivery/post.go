@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -126,7 +127,7 @@ func (s *Poster) Post(ctx context.Context, d *Delivery) Attempt {
 	}
 	defer resp.Body.Close()
 	a.Status, a.ResponseHeaders = resp.StatusCode, resp.Header
-	a.ResponseBody, err = io.ReadAll(io.LimitReader(resp.Body, MaxResponseBody))
+	a.ResponseBody, err = readStart(resp.Body)
 	if err == nil {
 		var n int64
 		n, err = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
@@ -140,6 +141,23 @@ func (s *Poster) Post(ctx context.Context, d *Delivery) Attempt {
 	}
 	a.OK = d.Provider.Success.Acknowledged(a.Status)
 	return a
+}
+
+var startBufs = sync.Pool{New: func() any { b := make([]byte, MaxResponseBody); return &b }}
+
+// readStart reads up to MaxResponseBody bytes into a pooled buffer and copies out only
+// what arrived: most webhook answers are empty, and replay reads thousands a second.
+func readStart(r io.Reader) ([]byte, error) {
+	bp := startBufs.Get().(*[]byte)
+	defer startBufs.Put(bp)
+	n, err := io.ReadFull(r, *bp)
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		err = nil
+	}
+	if n == 0 {
+		return nil, err
+	}
+	return append([]byte(nil), (*bp)[:n]...), err
 }
 
 func (s *Poster) client() *http.Client {
