@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -114,8 +113,7 @@ func runReplay(o *ReplayOptions) error {
 		return err
 	}
 
-	client := &http.Client{Transport: delivery.NewTransport(o.Concurrency), CheckRedirect: noRedirects}
-	poster := &delivery.Poster{Client: client, URL: o.To, Timeout: o.Timeout, Now: f.Now}
+	poster := &delivery.Poster{Transport: delivery.NewTransport(o.Concurrency), URL: o.To, Timeout: o.Timeout, Now: f.Now}
 	out := newFlushingWriter(ios.Out, 100*time.Millisecond)
 	st := render.NewStyles(ios.Out, ios.ColourEnabled())
 	lines := &render.ReplayLines{W: out, St: st, Colour: ios.ColourEnabled()}

@@ -75,7 +75,10 @@ func Timeout(p *catalog.Provider) (time.Duration, bool) {
 // kept alive and reused across deliveries.
 type Poster struct {
 	Client *http.Client
-	URL    string
+	// Transport, when set, sends requests directly, bypassing Client: redirects are
+	// then never followed, and each request costs less (replay sends thousands a second).
+	Transport http.RoundTripper
+	URL       string
 	// Timeout bounds one attempt; zero means the provider's (or DefaultTimeout).
 	Timeout time.Duration
 	// Now is the clock (time.Now when nil).
@@ -106,7 +109,8 @@ func (s *Poster) Post(ctx context.Context, d *Delivery) Attempt {
 	if s.Now != nil {
 		now = s.Now
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	// Not derived from ctx: a request in flight finishes (or times out) after Ctrl-C.
+	rctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	a := Attempt{Start: now()}
 	req, err := http.NewRequestWithContext(rctx, http.MethodPost, s.URL, bytes.NewReader(d.Body))
@@ -119,7 +123,12 @@ func (s *Poster) Post(ctx context.Context, d *Delivery) Attempt {
 		req.Header["User-Agent"] = []string{UserAgent}
 	}
 	start := time.Now()
-	resp, err := s.client().Do(req)
+	var resp *http.Response
+	if s.Transport != nil {
+		resp, err = s.Transport.RoundTrip(req)
+	} else {
+		resp, err = s.client().Do(req)
+	}
 	if err != nil {
 		a.Duration = time.Since(start)
 		a.Kind, a.Err = Classify(err), err
@@ -127,12 +136,7 @@ func (s *Poster) Post(ctx context.Context, d *Delivery) Attempt {
 	}
 	defer resp.Body.Close()
 	a.Status, a.ResponseHeaders = resp.StatusCode, resp.Header
-	a.ResponseBody, err = readStart(resp.Body)
-	if err == nil {
-		var n int64
-		n, err = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
-		a.Truncated = n > 0
-	}
+	a.ResponseBody, a.Truncated, err = readStart(resp.Body)
 	a.Duration = time.Since(start)
 	if err != nil && errors.Is(err, context.DeadlineExceeded) {
 		// The status line came in time but the body did not: the sender gives up too.
@@ -145,19 +149,32 @@ func (s *Poster) Post(ctx context.Context, d *Delivery) Attempt {
 
 var startBufs = sync.Pool{New: func() any { b := make([]byte, MaxResponseBody); return &b }}
 
-// readStart reads up to MaxResponseBody bytes into a pooled buffer and copies out only
-// what arrived: most webhook answers are empty, and replay reads thousands a second.
-func readStart(r io.Reader) ([]byte, error) {
+// readStart keeps the first MaxResponseBody bytes of a response and reads on (up to
+// drainLimit) so the connection can be reused. It reads into a pooled buffer and copies
+// out only what arrived: most webhook answers are empty, and replay reads thousands a
+// second.
+func readStart(r io.Reader) (start []byte, truncated bool, err error) {
 	bp := startBufs.Get().(*[]byte)
 	defer startBufs.Put(bp)
-	n, err := io.ReadFull(r, *bp)
+	buf := *bp
+	n, err := io.ReadFull(r, buf)
+	if n > 0 {
+		start = append([]byte(nil), buf[:n]...)
+	}
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return start, false, nil
+	}
+	// The read count bound guards against a reader that returns no bytes and no error.
+	for drained, reads := 0, 0; err == nil && drained < drainLimit && reads < drainLimit/512; reads++ {
+		var m int
+		m, err = r.Read(buf)
+		drained += m
+		truncated = truncated || m > 0
+	}
+	if err == io.EOF {
 		err = nil
 	}
-	if n == 0 {
-		return nil, err
-	}
-	return append([]byte(nil), (*bp)[:n]...), err
+	return start, truncated, err
 }
 
 func (s *Poster) client() *http.Client {

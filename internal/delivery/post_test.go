@@ -344,3 +344,20 @@ func TestHeaderCaseKept(t *testing.T) {
 		t.Errorf("headers %v", h)
 	}
 }
+
+// A long answer is kept to its start, read to the end so the connection is reused,
+// and marked truncated; both the client and the direct transport path do it.
+func TestResponseBodyStart(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(500)
+		w.Write([]byte(strings.Repeat("x", 10000)))
+	}))
+	defer srv.Close()
+	p := provider(t, "clment")
+	for _, s := range []*Poster{{URL: srv.URL}, {URL: srv.URL, Transport: NewTransport(1)}} {
+		a := s.Post(context.Background(), buildSigned(t, p))
+		if a.Status != 500 || len(a.ResponseBody) != MaxResponseBody || !a.Truncated {
+			t.Errorf("status %d, %d bytes kept, truncated %v", a.Status, len(a.ResponseBody), a.Truncated)
+		}
+	}
+}

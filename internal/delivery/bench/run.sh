@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Benchmark of `whk replay` against the limit: a minimal Go keep-alive sender with the
-# same concurrency and an HMAC per request, both sending to the same minimal receiver on
-# 127.0.0.1. Prints req/s for both, the ratio, whk's peak RSS at two --count sizes and
-# the receiver's counts (deliveries and distinct ids) against the number sent.
+# same concurrency and an HMAC per request. Both send to the same minimal receiver on
+# 127.0.0.1, in alternating rounds (a shared machine drifts; alternating keeps the two
+# comparable), and the median round of each is compared. Also prints whk's peak RSS at
+# two --count sizes and the receiver's counts (deliveries, distinct ids) against the
+# number sent.
 #
-#   bash internal/delivery/bench/run.sh            # 20,000 deliveries, 32 in flight
-#   N=20000 C=32 BIG=100000 bash internal/delivery/bench/run.sh
+#   bash internal/delivery/bench/run.sh
+#   N=20000 C=32 BIG=100000 ROUNDS=5 bash internal/delivery/bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-N=${N:-20000}        # deliveries per run (Contract-as-Code has 10 events: N/10 --count)
+N=${N:-20000}        # deliveries per round (Contract-as-Code has 10 events: --count N/10)
 C=${C:-32}           # concurrency of both senders
-BIG=${BIG:-100000}   # deliveries of the second run, for memory growth
+BIG=${BIG:-100000}   # deliveries of the memory run
+ROUNDS=${ROUNDS:-3}
 tmp=$(mktemp -d)
-trap 'kill $rpid 2>/dev/null || true; rm -rf "$tmp"' EXIT
+rpid=
+trap '[ -n "$rpid" ] && kill "$rpid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 go build -o "$tmp/whk" ./cmd/whk
 go build -o "$tmp/receiver" ./internal/delivery/bench/receiver
@@ -22,26 +26,33 @@ go build -o "$tmp/sender" ./internal/delivery/bench/sender
 rpid=$!
 for _ in $(seq 50); do [ -s "$tmp/url" ] && break; sleep 0.1; done
 url=$(cat "$tmp/url")
-count() { curl -s "${url}count?reset=$1"; }
-
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== limit: Go keep-alive sender, $C workers, HMAC per request, $N deliveries"
-limit=$("$tmp/sender" -to "$url" -n "$N" -workers "$C")
-echo "$limit"
-echo "receiver (deliveries, distinct ids): $(count 1)"
-
-run_whk() { # deliveries
-  /usr/bin/time -f "%M" -o "$tmp/rss" "$tmp/whk" replay -p lac --to "$url" --secret bench-secret \
-    --count $(( $1 / 10 )) --concurrency "$C" > /dev/null 2> "$tmp/whk.err" || { cat "$tmp/whk.err"; exit 1; }
-  grep ' sent in ' "$tmp/whk.err"
-  echo "whk peak RSS: $(cat "$tmp/rss") KiB"
-  echo "receiver (deliveries, distinct ids): $(count 1)"
+counts() { curl -s "${url}count?reset=1"; } # "deliveries distinct-ids", then reset
+check() { # expected
+  read -r got ids < <(counts)
+  if [ "$got" != "$1" ] || [ "$ids" != "$1" ]; then echo "  receiver: $got deliveries, $ids distinct ids, want $1 (LOST OR DUPLICATED)"; fail=1
+  else echo "  receiver: $got deliveries, $ids distinct ids = sent"; fi
 }
-echo "== whk replay -p lac --count $(( N / 10 )) --concurrency $C ($N deliveries)"
-small=$(run_whk "$N"); echo "$small"
-echo "== whk replay -p lac --count $(( BIG / 10 )) --concurrency $C ($BIG deliveries)"
-run_whk "$BIG"
+whk_replay() { # deliveries -> prints req/s; peak RSS KiB in $tmp/rss
+  /usr/bin/time -f "%M" -o "$tmp/rss" "$tmp/whk" replay -p lac --to "$url" --secret bench-secret \
+    --count $(( $1 / 10 )) --concurrency "$C" > /dev/null 2> "$tmp/whk.err" || { cat "$tmp/whk.err" >&2; kill $$; }
+  sed -nE 's/.*\(([0-9]+)\/s\).*/\1/p' "$tmp/whk.err"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-lim=$(echo "$limit" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/')
-got=$(echo "$small" | sed -nE 's/.*\(([0-9]+)\/s\).*/\1/p')
-echo "== whk/limit: $got / $lim req/s = $(( 100 * got / lim ))%"
+fail=0
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION)"
+echo "limit:   $tmp/sender -to URL -n $N -workers $C   (Go keep-alive, HMAC-SHA256 per request)"
+echo "whk:     whk replay -p lac --to URL --secret bench-secret --count $(( N / 10 )) --concurrency $C > /dev/null"
+: > "$tmp/limit.txt"; : > "$tmp/whk.txt"
+for r in $(seq "$ROUNDS"); do
+  l=$("$tmp/sender" -to "$url" -n "$N" -workers "$C" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/')
+  echo "round $r: limit $l req/s"; echo "$l" >> "$tmp/limit.txt"; check "$N"
+  w=$(whk_replay "$N")
+  echo "round $r: whk   $w req/s (peak RSS $(cat "$tmp/rss") KiB)"; echo "$w" >> "$tmp/whk.txt"; check "$N"
+done
+lim=$(median < "$tmp/limit.txt"); got=$(median < "$tmp/whk.txt")
+echo "median: limit $lim req/s, whk $got req/s, whk/limit $(( 100 * got / lim ))%"
+small=$(cat "$tmp/rss")
+w=$(whk_replay "$BIG")
+echo "memory: peak RSS $small KiB at $N deliveries, $(cat "$tmp/rss") KiB at $BIG ($w req/s)"; check "$BIG"
+exit $fail
