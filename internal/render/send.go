@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -115,7 +116,8 @@ func outcomeText(st Styles, a delivery.Attempt) string {
 
 // Millis writes a duration in milliseconds with one decimal: "12.3ms".
 func Millis(d time.Duration) string {
-	return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
+	var b [24]byte
+	return string(append(strconv.AppendFloat(b[:0], float64(d)/float64(time.Millisecond), 'f', 1, 64), "ms"...))
 }
 
 // BodyStart is the first n characters of a response body on one line.
