@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/whk-cli/whk/internal/catalog"
@@ -176,8 +177,8 @@ func headerIDOf(p *catalog.Provider, h http.Header) string {
 }
 
 // Replay sends Count × the item set to the poster's URL with Concurrency workers over
-// the poster's shared keep-alive client, calling emit once per delivery from a single
-// goroutine. Deliveries are built as they are sent, so memory does not grow with
+// the poster's shared keep-alive connections, calling emit once per delivery, never
+// concurrently. Deliveries are built as they are sent, so memory does not grow with
 // Count. Cancelling ctx stops starting new deliveries; those in flight finish and are
 // emitted; the summary so far is returned with Interrupted set.
 func Replay(ctx context.Context, o ReplayOptions, emit func(Result)) (Summary, error) {
@@ -196,83 +197,96 @@ func Replay(ctx context.Context, o ReplayOptions, emit func(Result)) (Summary, e
 		now = time.Now
 	}
 	total := o.Count * len(items)
-	jobs := make(chan int, o.Concurrency)
-	results := make(chan Result, o.Concurrency*4)
-
 	start := time.Now()
-	interrupted := false
-	go func() {
-		defer close(jobs)
-		var interval time.Duration
-		if o.Rate > 0 {
-			interval = time.Duration(float64(time.Second) / o.Rate)
-		}
-		next := time.Now()
-		for seq := 1; seq <= total; seq++ {
-			if interval > 0 {
-				if wait := time.Until(next); wait > 0 {
-					t := time.NewTimer(wait)
-					select {
-					case <-ctx.Done():
-						t.Stop()
-						interrupted = true
-						return
-					case <-t.C:
-					}
-				}
-				next = next.Add(interval)
-			}
-			select {
-			case <-ctx.Done():
-				interrupted = true
-				return
-			case jobs <- seq:
-			}
-		}
-	}()
+	pace := &pacer{total: int64(total), start: start}
+	if o.Rate > 0 {
+		pace.interval = time.Duration(float64(time.Second) / o.Rate)
+	}
+	col := &collector{sum: Summary{ByOutcome: map[string]int{}}, emit: emit}
 
+	// Workers claim sequence numbers themselves and report under one lock: no
+	// dispatcher or collector goroutine to hand each delivery to and from.
 	var wg sync.WaitGroup
 	for w := 0; w < o.Concurrency; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for seq := range jobs {
-				if ctx.Err() != nil {
-					continue // drop queued work; in-flight requests already finish
+			for {
+				seq, ok := pace.next(ctx)
+				if !ok {
+					return
 				}
-				results <- sendOne(ctx, &o, &items[(seq-1)%len(items)], seq, now)
+				col.add(sendOne(ctx, &o, &items[(seq-1)%len(items)], seq, now))
 			}
 		}()
 	}
-	go func() {
-		wg.Wait()
-		close(results)
-	}()
+	wg.Wait()
 
-	sum := Summary{ByOutcome: map[string]int{}}
-	var lat Latencies
-	for r := range results {
-		sum.Sent++
-		if r.OK() {
-			sum.OK++
-		} else {
-			sum.Failed++
-		}
-		sum.ByOutcome[r.Outcome()]++
-		if r.Err == nil {
-			lat.Add(r.Attempt.Duration)
-		}
-		if emit != nil {
-			emit(r)
-		}
-	}
+	sum := col.sum
 	sum.Elapsed = time.Since(start)
-	sum.Interrupted = interrupted || (ctx.Err() != nil && sum.Sent < total)
-	sum.P50, sum.P95, sum.P99 = lat.Quantile(0.50), lat.Quantile(0.95), lat.Quantile(0.99)
+	sum.Interrupted = ctx.Err() != nil && sum.Sent < total
+	sum.P50, sum.P95, sum.P99 = col.lat.Quantile(0.50), col.lat.Quantile(0.95), col.lat.Quantile(0.99)
 	if sum.Elapsed > 0 {
 		sum.PerSecond = float64(sum.Sent) / sum.Elapsed.Seconds()
 	}
 	return sum, nil
+}
+
+// pacer hands out sequence numbers 1..total, each no earlier than start + (seq-1) ×
+// interval when a rate is set, and none once ctx is cancelled.
+type pacer struct {
+	total    int64
+	n        atomic.Int64
+	start    time.Time
+	interval time.Duration
+}
+
+func (p *pacer) next(ctx context.Context) (int, bool) {
+	if ctx.Err() != nil {
+		return 0, false
+	}
+	seq := p.n.Add(1)
+	if seq > p.total {
+		return 0, false
+	}
+	if p.interval > 0 {
+		if wait := time.Until(p.start.Add(time.Duration(seq-1) * p.interval)); wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return 0, false
+			case <-t.C:
+			}
+		}
+	}
+	return int(seq), true
+}
+
+// collector counts results and emits them one at a time.
+type collector struct {
+	mu   sync.Mutex
+	sum  Summary
+	lat  Latencies
+	emit func(Result)
+}
+
+func (c *collector) add(r Result) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sum.Sent++
+	if r.OK() {
+		c.sum.OK++
+	} else {
+		c.sum.Failed++
+	}
+	c.sum.ByOutcome[r.Outcome()]++
+	if r.Err == nil {
+		c.lat.Add(r.Attempt.Duration)
+	}
+	if c.emit != nil {
+		c.emit(r)
+	}
 }
 
 func sendOne(ctx context.Context, o *ReplayOptions, pr *prepared, seq int, now func() time.Time) Result {

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../../.."
 N=${N:-20000}        # deliveries per round (Contract-as-Code has 10 events: --count N/10)
 C=${C:-32}           # concurrency of both senders
 BIG=${BIG:-100000}   # deliveries of the memory run
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 tmp=$(mktemp -d)
 rpid=
 trap '[ -n "$rpid" ] && kill "$rpid" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -32,9 +32,11 @@ check() { # expected
   if [ "$got" != "$1" ] || [ "$ids" != "$1" ]; then echo "  receiver: $got deliveries, $ids distinct ids, want $1 (LOST OR DUPLICATED)"; fail=1
   else echo "  receiver: $got deliveries, $ids distinct ids = sent"; fi
 }
-whk_replay() { # deliveries -> prints req/s; peak RSS KiB in $tmp/rss
-  /usr/bin/time -f "%M" -o "$tmp/rss" "$tmp/whk" replay -p lac --to "$url" --secret bench-secret \
+cpu_us() { awk -v n="$2" '{printf "%.1f", ($1 + $2) * 1e6 / n}' "$1"; } # CPU µs per delivery
+whk_replay() { # deliveries -> prints req/s; peak RSS KiB in $tmp/rss, CPU in $tmp/cpu
+  /usr/bin/time -f "%U %S %M" -o "$tmp/time" "$tmp/whk" replay -p lac --to "$url" --secret bench-secret \
     --count $(( $1 / 10 )) --concurrency "$C" > /dev/null 2> "$tmp/whk.err" || { cat "$tmp/whk.err" >&2; kill $$; }
+  awk '{print $3}' "$tmp/time" > "$tmp/rss"; awk '{print $1, $2}' "$tmp/time" > "$tmp/cpu"
   sed -nE 's/.*\(([0-9]+)\/s\).*/\1/p' "$tmp/whk.err"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -45,10 +47,10 @@ echo "limit:   $tmp/sender -to URL -n $N -workers $C   (Go keep-alive, HMAC-SHA2
 echo "whk:     whk replay -p lac --to URL --secret bench-secret --count $(( N / 10 )) --concurrency $C > /dev/null"
 : > "$tmp/limit.txt"; : > "$tmp/whk.txt"
 for r in $(seq "$ROUNDS"); do
-  l=$("$tmp/sender" -to "$url" -n "$N" -workers "$C" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/')
-  echo "round $r: limit $l req/s"; echo "$l" >> "$tmp/limit.txt"; check "$N"
+  l=$(/usr/bin/time -f "%U %S" -o "$tmp/lcpu" "$tmp/sender" -to "$url" -n "$N" -workers "$C" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/')
+  echo "round $r: limit $l req/s, $(cpu_us "$tmp/lcpu" "$N") µs CPU/delivery"; echo "$l" >> "$tmp/limit.txt"; check "$N"
   w=$(whk_replay "$N")
-  echo "round $r: whk   $w req/s (peak RSS $(cat "$tmp/rss") KiB)"; echo "$w" >> "$tmp/whk.txt"; check "$N"
+  echo "round $r: whk   $w req/s, $(cpu_us "$tmp/cpu" "$N") µs CPU/delivery, peak RSS $(cat "$tmp/rss") KiB"; echo "$w" >> "$tmp/whk.txt"; check "$N"
 done
 lim=$(median < "$tmp/limit.txt"); got=$(median < "$tmp/whk.txt")
 echo "median: limit $lim req/s, whk $got req/s, whk/limit $(( 100 * got / lim ))%"
