@@ -64,11 +64,21 @@ func (r Result) Outcome() string {
 	switch {
 	case r.Err != nil:
 		return "not sent"
+	case r.Attempt.Status >= 100 && r.Attempt.Status < 600:
+		return statusNames[r.Attempt.Status-100]
 	case r.Attempt.Status != 0:
 		return strconv.Itoa(r.Attempt.Status)
 	}
 	return string(r.Attempt.Kind)
 }
+
+// statusNames are the codes 100-599 as text, made once: Outcome runs twice per delivery.
+var statusNames = func() (names [500]string) {
+	for i := range names {
+		names[i] = strconv.Itoa(100 + i)
+	}
+	return names
+}()
 
 // Summary is what a replay did.
 type Summary struct {
