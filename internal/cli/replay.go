@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -113,6 +114,11 @@ func runReplay(o *ReplayOptions) error {
 		return err
 	}
 
+	if f.Getenv("GOGC") == "" {
+		// Replay allocates a little per delivery at tens of thousands a second; halving
+		// GC work is worth ~4 MiB more (still flat as --count grows). GOGC overrides.
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
+	}
 	poster := &delivery.Poster{Transport: delivery.NewTransport(o.Concurrency), URL: o.To, Timeout: o.Timeout, Now: f.Now}
 	out := newFlushingWriter(ios.Out, 100*time.Millisecond)
 	st := render.NewStyles(ios.Out, ios.ColourEnabled())
