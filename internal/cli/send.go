@@ -64,7 +64,12 @@ Redirects are not followed: a 3xx is the answer.`,
   whk send review.completed -p clment --to http://127.0.0.1:8080/ --set payload.overallRisk=high
   whk send workflow_launched -p ironclad --print
   whk send contract:publish -p oneflow --to https://staging.example.com/oneflow --retry --time-scale 0.001`,
-		Args: cobra.MaximumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdutil.WithHint(fmt.Errorf("%s takes at most one EVENT, got %d arguments", cmd.CommandPath(), len(args)), "see 'whk send --help'")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := f.RequireProvider(cmd)
 			if err != nil {
