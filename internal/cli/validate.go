@@ -104,6 +104,7 @@ A summary goes to stderr. Exit status: 0 all valid, 1 any invalid or unparsable 
 	fl.BoolVar(&opts.Strict, "strict", false, "fail on fields the catalog does not know (default: warn)")
 	fl.StringVar(&opts.Format, "format", "text", "output `format`: text, json, junit or github")
 	fl.BoolVar(&asJSON, "json", false, "print one JSON object per item (same as --format json)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(render.ValidateFormats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
