@@ -78,9 +78,10 @@ check() {
 
 rows=()
 row() { # tool input wall cpu rss
-	local rate
+	local rate cpurate
 	rate=$(awk "BEGIN {printf \"%d\", $N / $3}")
-	rows+=("| $1 | $2 | $3 | $4 | $rate | $(($5 / 1024)) |")
+	cpurate=$(awk "BEGIN {printf \"%d\", $N / $4}")
+	rows+=("| $1 | $2 | $3 | $4 | $rate | $cpurate | $(($5 / 1024)) |")
 }
 
 cd "$corpus"
@@ -140,8 +141,8 @@ Corpus: $N Clment deliveries, $(wc -l <"$work/want-files") of them mutated; mach
 load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Median of $RUNS runs; CPU = user + system.
 Every tool reported exactly the expected invalid items.
 
-| tool | input | wall s | CPU s | items/s (wall) | peak RSS MiB |
-| --- | --- | --- | --- | --- | --- |
+| tool | input | wall s | CPU s | items/s (wall) | items per CPU-second | peak RSS MiB |
+| --- | --- | --- | --- | --- | --- | --- |
 $(printf '%s\n' "${rows[@]}")
 
 Peak RSS of whk validate on an NDJSON file of $((size / 1048576)) MiB ($lines deliveries): $((brss / 1024)) MiB, in ${bwall} s.
