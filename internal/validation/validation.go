@@ -155,10 +155,10 @@ func (c *Checker) checkRecord(r Result, it Item, data []byte) Result {
 func (c *Checker) checkDoc(r *Result, it Item, data []byte, doc any, h http.Header, hint string) {
 	defer func() {
 		for i := range r.Errors {
-			r.Errors[i] = c.lineOf(it, r.Errors[i], data)
+			r.Errors[i] = lineOf(it, r.Errors[i], data)
 		}
 		for i := range r.Warnings {
-			r.Warnings[i] = c.lineOf(it, r.Warnings[i], data)
+			r.Warnings[i] = lineOf(it, r.Warnings[i], data)
 		}
 	}()
 	p, err := c.provider(h, doc, hint)
@@ -275,16 +275,13 @@ func typesOf(p *catalog.Provider, doc any) []typeAt {
 
 // lineOf fills in the source line of a problem: the line of the offending value when
 // the item's text is at hand (data), else the item's own NDJSON line.
-func (c *Checker) lineOf(it Item, p Problem, data ...[]byte) Problem {
-	if p.Line != 0 {
-		return p
-	}
-	if it.Line != 0 {
+func lineOf(it Item, p Problem, data []byte) Problem {
+	switch {
+	case p.Line != 0:
+	case it.Line != 0:
 		p.Line = it.Line
-		return p
-	}
-	if len(data) > 0 && data[0] != nil {
-		p.Line = locate(data[0], p.Pointer)
+	case data != nil:
+		p.Line = locate(data, p.Pointer)
 	}
 	return p
 }
