@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/whk-cli/whk/internal/validation"
 )
 
@@ -33,7 +35,7 @@ func NewValidateRenderer(format string, w io.Writer, colour bool) (ValidateRende
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch format {
 	case "text":
-		return &validateText{w: bw, s: NewStyles(w, colour)}, nil
+		return &validateText{w: bw, s: NewStyles(w, colour), colour: colour}, nil
 	case "json":
 		enc := json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
@@ -123,20 +125,49 @@ func problemText(r *validation.Result, p validation.Problem, warning bool) (loc,
 }
 
 type validateText struct {
-	w *bufio.Writer
-	s Styles
+	w      *bufio.Writer
+	s      Styles
+	colour bool
+}
+
+// paint renders text in a style only with colour on: without it, messages that carry
+// tabs or line breaks from a payload's field names stay byte for byte as they are.
+func (t *validateText) paint(st lipgloss.Style, text string) string {
+	if !t.colour {
+		return text
+	}
+	return st.Render(text)
 }
 
 func (t *validateText) Result(r *validation.Result) error {
 	for _, p := range r.Errors {
-		loc, rest := problemText(r, p, false)
-		fmt.Fprintf(t.w, "%s: %s\n", t.s.Bold.Render(loc), t.s.Fail.Render(rest))
+		t.line(r, p, t.s.Fail, "")
 	}
 	for _, p := range r.Warnings {
-		loc, rest := problemText(r, p, true)
-		fmt.Fprintf(t.w, "%s: %s\n", t.s.Bold.Render(loc), t.s.Warn.Render(rest))
+		t.line(r, p, t.s.Warn, "warning: ")
 	}
 	return nil
+}
+
+// line prints one problem; with colour the location is bold, the pointer cyan and the
+// message red (errors) or yellow (warnings), and the text is the same as without.
+func (t *validateText) line(r *validation.Result, p validation.Problem, msg lipgloss.Style, prefix string) {
+	loc := displaySource(r.Source)
+	if l := problemLine(r, p); l > 0 {
+		loc += ":" + strconv.Itoa(l)
+	}
+	t.w.WriteString(t.paint(t.s.Bold, loc))
+	t.w.WriteString(": ")
+	if w := what(r); w != "" {
+		t.w.WriteString(t.paint(t.s.Dim, w))
+		t.w.WriteString(": ")
+	}
+	if p.Pointer != "" {
+		t.w.WriteString(t.paint(t.s.Key, p.Pointer))
+		t.w.WriteString(": ")
+	}
+	t.w.WriteString(t.paint(msg, prefix+p.Message))
+	t.w.WriteByte('\n')
 }
 
 func (t *validateText) Flush() error { return t.w.Flush() }
