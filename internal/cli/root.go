@@ -86,6 +86,7 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 	root.AddCommand(
 		NewCmdEvents(f),
 		NewCmdSchema(f, nil),
+		NewCmdTest(f, nil),
 		NewCmdVersion(f),
 	)
 	// Unknown subcommands are usage errors with a suggestion, as gh does.
