@@ -88,7 +88,7 @@ func (r *runner) badSignature(ctx context.Context) Result {
 	case *signing.StandardWebhooks:
 		err, what = r.sign(d, signing.Keys{Secret: []byte("whsec_" + base64.StdEncoding.EncodeToString(randomBytes(24)))}, signing.Params{}), "a webhook-signature made with another secret"
 	case *signing.HMAC:
-		err, what = r.sign(d, signing.Keys{Secret: []byte("whk-wrong-secret-" + randomHex(8))}, signing.Params{}), "a "+s.Header+" made with another secret"
+		err, what = r.sign(d, signing.Keys{Secret: []byte("whk-wrong-secret-" + randomHex(8))}, signing.Params{}), s.Header+" made with another secret"
 	default:
 		return skip("whk cannot forge a wrong signature for the %s scheme", r.o.Scheme.Name())
 	}
