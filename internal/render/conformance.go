@@ -44,8 +44,12 @@ func (s ConformanceSuite) Counts() (passed, failed, skipped int) {
 // ConformanceSummary is the one-line summary `whk test` prints on stderr.
 func ConformanceSummary(s ConformanceSuite) string {
 	p, f, k := s.Counts()
-	return fmt.Sprintf("%d passed, %d failed, %d skipped (%d checks of %s against %s in %s)",
-		p, f, k, len(s.Results), s.Provider, s.URL, FormatDuration(s.Duration))
+	checks := "checks"
+	if len(s.Results) == 1 {
+		checks = "check"
+	}
+	return fmt.Sprintf("%d passed, %d failed, %d skipped (%d %s of %s against %s in %s)",
+		p, f, k, len(s.Results), checks, s.Provider, s.URL, FormatDuration(s.Duration))
 }
 
 // ConformanceTable writes the results as a table: check, result, detail, time. With
