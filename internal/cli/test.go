@@ -136,6 +136,14 @@ Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "same as --format json")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "how long to wait for each answer (default: the provider's documented timeout, else 30s)")
 	cmdutil.AddSigningKeyFlags(cmd, &keyFlags)
+	completeChecks := func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return conformance.CheckIDs(), cobra.ShellCompDirectiveNoFileComp
+	}
+	_ = cmd.RegisterFlagCompletionFunc("only", completeChecks)
+	_ = cmd.RegisterFlagCompletionFunc("skip", completeChecks)
+	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"table", "json", "junit"}, cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
 }
 
