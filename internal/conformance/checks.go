@@ -44,8 +44,17 @@ func (r *runner) signedDelivery(ctx context.Context) Result {
 		return pass("%s acknowledged (%s)", plural(n, "event"), countStatuses(statuses))
 	}
 	res := fail("%d of %d not acknowledged (%s): %s", len(failed), n, r.rule(), list(failed))
-	if rejected4xx == len(failed) && r.p.Scheme.Name != catalog.SchemeHeaderToken {
-		res.Detail += "; a correctly signed delivery was rejected: check the secret, and verify the raw body bytes before parsing them"
+	if rejected4xx == len(failed) {
+		switch r.o.Scheme.(type) {
+		case *signing.Token:
+			res.Detail += "; correct deliveries were rejected: check the token and its header name (--auth-header)"
+		case *signing.Oneflow:
+			res.Detail += "; correctly signed deliveries were rejected: check the sign key"
+		case *signing.Ironclad:
+			res.Detail += "; correctly signed deliveries were rejected: check that the endpoint has the public key of the key whk signs with, and verify the raw body bytes before parsing them"
+		default:
+			res.Detail += "; correctly signed deliveries were rejected: check the secret, and verify the raw body bytes before parsing them"
+		}
 	}
 	return res
 }
