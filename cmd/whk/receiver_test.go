@@ -1,53 +1,98 @@
 package main
 
 import (
-	"net"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/rogpeppe/go-internal/testscript"
-
-	"github.com/whk-cli/whk/internal/catalog"
-	"github.com/whk-cli/whk/internal/conformance/examples"
-	"github.com/whk-cli/whk/internal/conformance/receivertest"
-	"github.com/whk-cli/whk/internal/keys"
-	"github.com/whk-cli/whk/internal/signing"
 )
 
-// cmdReceiver is the script command `receiver PROVIDER [FLAW]`: it serves the guide's
-// example receiver of PROVIDER (or, with FLAW, a careless receiver from receivertest) on
-// 127.0.0.1 until the script ends, and sets $RECEIVER_URL. The secret is $WHK_SECRET;
-// Ironclad uses whk's test key pair in $WHK_CONFIG_DIR; $RECEIVER_AUTH_HEADER renames
-// CM.com Sign's token header.
-func cmdReceiver(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 1 || len(args) > 2 {
-		ts.Fatalf("usage: receiver PROVIDER [FLAW]")
-	}
-	p, err := catalog.MustBuiltin().Provider(args[0])
-	ts.Check(err)
-	secret := []byte(ts.Getenv("WHK_SECRET"))
-	authHeader := ts.Getenv("RECEIVER_AUTH_HEADER")
-	var k signing.Keys
-	var pubPath string
-	if p.Scheme.Name == catalog.SchemeIroncladRSA {
-		priv, path, err := keys.TestKeyPair(ts.Getenv("WHK_CONFIG_DIR"))
-		ts.Check(err)
-		k, pubPath = signing.Keys{PublicKey: &priv.PublicKey}, path
-	} else {
-		k = signing.Keys{Secret: secret}
-	}
-	var h http.Handler
-	if len(args) == 2 && args[1] != "careful" {
-		s, err := signing.For(p, authHeader)
-		ts.Check(err)
-		h = receivertest.New(p, s, k, receivertest.Flaw(args[1]))
-	} else {
-		h, err = examples.Handler(p.ID, examples.Config{Secret: secret, AuthHeader: authHeader, PublicKeyPath: pubPath})
-		ts.Check(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	ts.Check(err)
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	ts.Defer(func() { srv.Close() })
-	ts.Setenv("RECEIVER_URL", "http://"+ln.Addr().String()+"/hooks")
+// scriptReceiver is a tiny HTTP receiver on 127.0.0.1 for scripts that send deliveries.
+type scriptReceiver struct {
+	srv      *httptest.Server
+	mu       sync.Mutex
+	requests []string
+	statuses []string
 }
+
+var receivers sync.Map // *testscript.TestScript+name -> *scriptReceiver
+
+// cmdReceiver starts a receiver for the rest of the script and sets $NAME to its URL:
+// `receiver NAME [STATUS...]`. It answers the statuses in order, the last repeating
+// (default 200); the status "hang" never answers (a timeout).
+func cmdReceiver(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: receiver NAME [STATUS...]")
+	}
+	rc := &scriptReceiver{statuses: args[1:]}
+	if len(rc.statuses) == 0 {
+		rc.statuses = []string{"200"}
+	}
+	done := make(chan struct{})
+	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s %s\n", r.Method, r.URL.RequestURI())
+		names := make([]string, 0, len(r.Header))
+		for k := range r.Header {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			for _, v := range r.Header[k] {
+				fmt.Fprintf(&b, "%s: %s\n", k, v)
+			}
+		}
+		fmt.Fprintf(&b, "\n%s\n", body)
+		rc.mu.Lock()
+		rc.requests = append(rc.requests, b.String())
+		st := rc.statuses[min(len(rc.requests), len(rc.statuses))-1]
+		rc.mu.Unlock()
+		if st == "hang" {
+			select {
+			case <-r.Context().Done():
+			case <-done:
+			}
+			return
+		}
+		code, err := strconv.Atoi(st)
+		if err != nil {
+			code = 500
+		}
+		w.WriteHeader(code)
+		fmt.Fprintf(w, `{"answer":%d}`, code)
+	}))
+	ts.Setenv(args[0], rc.srv.URL+"/hook")
+	receivers.Store(key(ts, args[0]), rc)
+	ts.Defer(func() {
+		close(done)
+		rc.srv.Close()
+	})
+}
+
+// cmdReceived prints what a receiver got: `received NAME`, a count line then each
+// request (request line, sorted headers, blank line, body).
+func cmdReceived(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: received NAME")
+	}
+	v, ok := receivers.Load(key(ts, args[0]))
+	if !ok {
+		ts.Fatalf("no receiver %s", args[0])
+	}
+	rc := v.(*scriptReceiver)
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	fmt.Fprintf(ts.Stdout(), "%d requests\n", len(rc.requests))
+	for _, r := range rc.requests {
+		fmt.Fprint(ts.Stdout(), r)
+	}
+}
+
+func key(ts *testscript.TestScript, name string) string { return fmt.Sprintf("%p/%s", ts, name) }

@@ -95,6 +95,7 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 		NewCmdTest(f, nil),
 		NewCmdVersion(f),
 		NewCmdCompletion(f, nil),
+		NewCmdSend(f, nil), NewCmdReplay(f, nil),
 	)
 	WireCompletions(root, f)
 	// Unknown subcommands are usage errors with a suggestion, as gh does.

@@ -94,6 +94,9 @@ Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error
 			default:
 				return cmdutil.WithHint(fmt.Errorf("unknown format %q", opts.Format), "use --format table, json or junit")
 			}
+			if opts.URL == "" {
+				return cmdutil.WithHint(errors.New("no endpoint given"), "pass --to URL, e.g. --to http://127.0.0.1:8080/webhooks")
+			}
 			if err := checkURL(opts.URL); err != nil {
 				return err
 			}
@@ -119,8 +122,7 @@ Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error
 				return err
 			}
 			client := *f.HTTPClient()
-			// A provider does not follow redirects: a 3xx is an answer like any other.
-			client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			client.CheckRedirect = noRedirects
 			opts.IO, opts.HTTPClient, opts.Now = f.IOStreams, &client, f.Now
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -145,17 +147,6 @@ Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error
 		return []string{"table", "json", "junit"}, cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
-}
-
-func checkURL(raw string) error {
-	if raw == "" {
-		return cmdutil.WithHint(errors.New("no endpoint given"), "pass --to URL, e.g. --to http://127.0.0.1:8080/webhooks")
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return cmdutil.WithHint(fmt.Errorf("--to %q is not an http or https URL", raw), "e.g. --to http://127.0.0.1:8080/webhooks")
-	}
-	return nil
 }
 
 func knownChecks(ids []string) error {

@@ -12,7 +12,7 @@ import (
 	"github.com/whk-cli/whk/internal/iostreams"
 )
 
-func testFactory(t *testing.T) (*cmdutil.Factory, *iostreams.IOStreams) {
+func testCmdFactory(t *testing.T) (*cmdutil.Factory, *iostreams.IOStreams) {
 	ios, _, _, _ := iostreams.Test()
 	f := cmdutil.New(ios)
 	f.Getenv = func(string) string { return "" }
@@ -24,7 +24,7 @@ func testFactory(t *testing.T) (*cmdutil.Factory, *iostreams.IOStreams) {
 // parseTest runs `whk test ARGS` up to the run function and returns the options.
 func parseTest(t *testing.T, args ...string) (*TestOptions, error) {
 	t.Helper()
-	f, _ := testFactory(t)
+	f, _ := testCmdFactory(t)
 	var got *TestOptions
 	cmd := NewCmdTest(f, func(_ context.Context, o *TestOptions) error { got = o; return nil })
 	cmd.Flags().StringP("provider", "p", "", "")
@@ -63,7 +63,7 @@ func TestTestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{"no URL", []string{"-p", "clment", "--secret", "s"}, "no endpoint given"},
-		{"not a URL", []string{"-p", "clment", "--secret", "s", "--to", "ftp://x"}, `--to "ftp://x" is not an http or https URL`},
+		{"not a URL", []string{"-p", "clment", "--secret", "s", "--to", "ftp://x"}, `--to "ftp://x" is not an http(s) URL`},
 		{"unknown check", []string{"-p", "clment", "--secret", "s", "--to", "http://x", "--skip", "dup"}, `unknown check "dup"`},
 		{"unknown format", []string{"-p", "clment", "--secret", "s", "--to", "http://x", "--format", "xml"}, `unknown format "xml"`},
 		{"json and junit", []string{"-p", "clment", "--secret", "s", "--to", "http://x", "--format", "junit", "--json"}, "disagree"},

@@ -80,10 +80,6 @@ type Result struct {
 	Duration time.Duration
 }
 
-// DefaultTimeout is how long whk waits for an answer when the provider documents no
-// timeout and --timeout is not given.
-const DefaultTimeout = 30 * time.Second
-
 // staleBy is how far outside "now" a stale timestamp is: twice the Standard Webhooks
 // reference libraries' five-minute tolerance.
 const staleBy = 2 * signing.DefaultTolerance
@@ -100,19 +96,12 @@ type Options struct {
 	// Checks are the ids to run; nil means all.
 	Checks []string
 	Client *http.Client
-	// Timeout overrides the provider's documented timeout; 0 keeps it.
+	// Timeout overrides the provider's documented timeout (or, where it documents
+	// none, delivery.DefaultTimeout); 0 keeps it.
 	Timeout time.Duration
 	Now     func() time.Time
 	// OnResult, when set, gets each result as soon as its check ends.
 	OnResult func(Result)
-}
-
-// Timeout returns the provider's documented timeout, or false when it documents none.
-func Timeout(p *catalog.Provider) (time.Duration, bool) {
-	if p.Timeout > 0 {
-		return time.Duration(p.Timeout), true
-	}
-	return DefaultTimeout, false
 }
 
 // Run runs the selected checks against o.URL, in order. It returns an error only when
@@ -126,13 +115,15 @@ func Run(ctx context.Context, o Options) ([]Result, error) {
 		r.now = time.Now
 	}
 	if r.client == nil {
-		r.client = &http.Client{}
+		// A provider does not follow redirects: a 3xx is an answer like any other.
+		r.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
-	r.limit, r.documented = Timeout(r.p)
+	r.limit, r.documented = delivery.Timeout(r.p)
 	r.limitSource = r.p.Name + "'s"
 	if o.Timeout > 0 {
 		r.limit, r.limitSource = o.Timeout, "the --timeout"
 	}
+	r.poster = &delivery.Poster{Client: r.client, URL: o.URL, Timeout: r.limit, Now: r.now}
 	r.events = o.Events
 	if r.events == nil {
 		r.events = r.p.Events
@@ -171,6 +162,7 @@ type runner struct {
 	p           *catalog.Provider
 	now         func() time.Time
 	client      *http.Client
+	poster      *delivery.Poster
 	events      []*catalog.Event
 	limit       time.Duration
 	documented  bool
@@ -223,15 +215,6 @@ func (r *runner) sign(d *delivery.Delivery, k signing.Keys, p signing.Params) er
 	return nil
 }
 
-// send posts d and keeps the answer for the timeout check.
-func (r *runner) send(ctx context.Context, label string, d *delivery.Delivery) Answer {
-	a := post(ctx, r.client, r.o.URL, d, r.limit)
-	if ctx.Err() == nil {
-		r.answers = append(r.answers, labelled{label, a})
-	}
-	return a
-}
-
 func (r *runner) acknowledged(a Answer) bool {
 	return a.Err == nil && r.p.Success.Acknowledged(a.Status)
 }
@@ -265,7 +248,7 @@ func describe(a Answer) string {
 		return errorText(a.Err)
 	}
 	s := fmt.Sprint(a.Status)
-	if snippet := bodySnippet(a.Body); snippet != "" && (a.Status < 200 || a.Status > 299) {
+	if snippet := bodySnippet(a.ResponseBody); snippet != "" && (a.Status < 200 || a.Status > 299) {
 		s += " " + snippet
 	}
 	return s
