@@ -31,7 +31,9 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"receiver": cmdReceiver, "received": cmdReceived},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"receiver": cmdReceiver, "received": cmdReceived, "example-receiver": cmdExampleReceiver,
+		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("REPO", root)
 			e.Setenv("WHK_CONFIG_DIR", filepath.Join(e.WorkDir, ".whk-config"))

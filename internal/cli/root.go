@@ -93,6 +93,7 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 		NewCmdSign(f, nil),
 		NewCmdVerify(f, nil),
 		NewCmdValidate(f, nil),
+		NewCmdTest(f, nil),
 		NewCmdVersion(f),
 		NewCmdCompletion(f, nil),
 		NewCmdSend(f, nil), NewCmdReplay(f, nil),
