@@ -33,6 +33,7 @@ type Validator struct {
 type entry struct {
 	once   sync.Once
 	schema compiled
+	pre    *prefilter // nil when the schema uses keywords the prefilter does not handle
 	err    error
 }
 
@@ -45,18 +46,21 @@ func New(o schemagen.Options) *Validator {
 // plain float64 numbers) against the schema of event e of provider p, or against the
 // provider's schema when e is nil. It returns no problems when the document is valid.
 func (v *Validator) Validate(p *catalog.Provider, e *catalog.Event, doc any) ([]Problem, error) {
-	s, err := v.schema(p, e)
+	en, err := v.schema(p, e)
 	if err != nil {
 		return nil, err
 	}
-	out, err := validate(s, doc)
+	if en.pre != nil && en.pre.valid(doc) {
+		return nil, nil
+	}
+	out, err := validate(en.schema, doc)
 	if err != nil || len(out) == 0 {
 		return nil, err
 	}
 	return tidy(out), nil
 }
 
-func (v *Validator) schema(p *catalog.Provider, e *catalog.Event) (compiled, error) {
+func (v *Validator) schema(p *catalog.Provider, e *catalog.Event) (*entry, error) {
 	key := p.ID
 	if e != nil {
 		key += "\x00" + e.Type
@@ -68,11 +72,11 @@ func (v *Validator) schema(p *catalog.Provider, e *catalog.Event) (compiled, err
 		v.compiled[key] = en
 	}
 	v.mu.Unlock()
-	en.once.Do(func() { en.schema, en.err = v.compile(p, e) })
-	return en.schema, en.err
+	en.once.Do(func() { en.schema, en.pre, en.err = v.compile(p, e) })
+	return en, en.err
 }
 
-func (v *Validator) compile(p *catalog.Provider, e *catalog.Event) (compiled, error) {
+func (v *Validator) compile(p *catalog.Provider, e *catalog.Event) (compiled, *prefilter, error) {
 	var (
 		data []byte
 		err  error
@@ -83,14 +87,14 @@ func (v *Validator) compile(p *catalog.Provider, e *catalog.Event) (compiled, er
 		data, err = schemagen.EventSchema(p, e, v.opts)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	url := schemagen.ID(schemagen.SchemaPath(p, e))
 	s, err := compile(url, data)
 	if err != nil {
-		return nil, fmt.Errorf("schema %s: %w", url, err)
+		return nil, nil, fmt.Errorf("schema %s: %w", url, err)
 	}
-	return s, nil
+	return s, newPrefilter(data), nil
 }
 
 // tidy sorts problems by pointer and drops repeats (if/then branches can report the
