@@ -87,6 +87,7 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 		NewCmdEvents(f),
 		NewCmdSchema(f, nil),
 		NewCmdVersion(f),
+		NewCmdListen(f, nil),
 	)
 	// Unknown subcommands are usage errors with a suggestion, as gh does.
 	root.Args = noArgsOrUnknown
