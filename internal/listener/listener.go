@@ -134,6 +134,10 @@ type Listener struct {
 	work    sync.WaitGroup
 	hardCtx context.Context
 	hardEnd context.CancelFunc
+
+	connMu   sync.Mutex
+	newConns map[net.Conn]struct{}
+	stopping bool
 }
 
 // Listen binds cfg.Addr. Port 0 picks a free port; URL reports the real one.
@@ -180,7 +184,7 @@ func Listen(cfg Config) (*Listener, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader)}
+	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), newConns: map[net.Conn]struct{}{}}
 	l.url = "http://" + ln.Addr().String() + cfg.Path
 	l.hardCtx, l.hardEnd = context.WithCancel(context.Background())
 	return l, nil
@@ -210,6 +214,7 @@ func (l *Listener) Serve(ctx context.Context) error {
 		WriteTimeout: l.cfg.ReadTimeout + l.cfg.ForwardTimeout,
 		IdleTimeout:  l.cfg.IdleTimeout,
 		ErrorLog:     discardLog(),
+		ConnState:    l.track,
 	}
 	l.cfg.Events <- Ready{URL: l.url}
 	served := make(chan error, 1)
@@ -221,7 +226,10 @@ func (l *Listener) Serve(ctx context.Context) error {
 	}
 	drain, cancel := context.WithTimeout(context.Background(), l.cfg.DrainTimeout)
 	defer cancel()
-	if srv.Shutdown(drain) != nil {
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(drain) }()
+	l.cutOffNewConns()
+	if <-shut != nil {
 		// Requests still running after the drain window lose their connection.
 		l.hardEnd()
 		srv.Close()
@@ -232,6 +240,35 @@ func (l *Listener) Serve(ctx context.Context) error {
 		err = nil
 	}
 	return err
+}
+
+// newConnGrace is how long a connection that has sent no request yet may still send
+// one once shutdown has begun. net/http's Shutdown would wait 5 s for such connections,
+// which clients open ahead of need.
+const newConnGrace = 250 * time.Millisecond
+
+// track remembers the connections that have not sent a request yet.
+func (l *Listener) track(c net.Conn, s http.ConnState) {
+	l.connMu.Lock()
+	defer l.connMu.Unlock()
+	if s == http.StateNew {
+		l.newConns[c] = struct{}{}
+		if l.stopping {
+			c.SetReadDeadline(time.Now().Add(newConnGrace))
+		}
+	} else {
+		delete(l.newConns, c)
+	}
+}
+
+// cutOffNewConns gives connections without a request newConnGrace to send one.
+func (l *Listener) cutOffNewConns() {
+	l.connMu.Lock()
+	defer l.connMu.Unlock()
+	l.stopping = true
+	for c := range l.newConns {
+		c.SetReadDeadline(time.Now().Add(newConnGrace))
+	}
 }
 
 // inPath reports whether a request path is the listener's.
