@@ -49,8 +49,8 @@ func sampleDeliveries() []*listener.Delivery {
 	bad.Schema = &record.Schema{Status: "invalid", Errors: []record.Problem{{Pointer: "/payload/findingCount", Message: "expected integer, but got string"}}}
 	bad.Response = &record.Response{Status: 503}
 	cm := &record.Record{Kind: "delivery", ReceivedAt: at.Add(3 * time.Second), Method: "POST", Path: "/hooks/cm",
-		Headers: http.Header{"Content-Type": {"application/json"}, "X-Webhook-Token": {record.Redacted}},
-		Body:    []byte(`{"id":"c36f","type":"dossier.exploded","created":"2026-01-01T00:00:00+00:00","dossier":{"id":"b659","state":"draft"}}`),
+		Headers:  http.Header{"Content-Type": {"application/json"}, "X-Webhook-Token": {record.Redacted}},
+		Body:     []byte(`{"id":"c36f","type":"dossier.exploded","created":"2026-01-01T00:00:00+00:00","dossier":{"id":"b659","state":"draft"}}`),
 		Provider: "cm-sign", Type: "dossier.exploded", ID: "c36f",
 		Signature: &record.Signature{Status: "unsigned", Reason: "the request has no X-Webhook-Token header"},
 		Schema:    &record.Schema{Status: "unknown-type", Errors: []record.Problem{{Pointer: "/type", Message: `unknown event type "dossier.exploded" for cm-sign`}}},
