@@ -298,6 +298,9 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Body:       body,
 	}
 	d := &Delivery{Record: rec}
+	if l.cfg.Provider != nil {
+		rec.Provider = l.cfg.Provider.ID
+	}
 	switch {
 	case tooBig:
 		rec.Signature = &record.Signature{Status: "unchecked", Reason: "the body was not read: it is larger than --max-body"}
