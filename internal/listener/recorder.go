@@ -13,8 +13,8 @@ import (
 	"github.com/whk-cli/whk/internal/record"
 )
 
-// Recorder writes one file per delivery into a directory (listen --record). Files
-// are written atomically (temp file + rename) by a few workers, so a slow disk does not
+// Recorder writes one file per delivery into a directory (listen --record), readable by
+// the owner only (bodies may hold personal data). Files are written atomically (temp file + rename) by a few workers, so a slow disk does not
 // hold up the answers, and Close waits for every queued record before it returns.
 type Recorder struct {
 	dir  string
@@ -82,7 +82,7 @@ func (r *Recorder) Add(rec *record.Record, line []byte) {
 func (r *Recorder) work() {
 	defer r.wg.Done()
 	for j := range r.jobs {
-		err := atomicfile.WriteUnsynced(filepath.Join(r.dir, j.name), j.data, 0o644)
+		err := atomicfile.WriteUnsynced(filepath.Join(r.dir, j.name), j.data, 0o600)
 		r.mu.Lock()
 		if err != nil {
 			r.failed++
