@@ -158,6 +158,8 @@ func listenKeys(f *cmdutil.Factory, c *catalog.Catalog, opts *ListenOptions, kf 
 	case opts.Provider != nil && opts.Provider.Scheme.Name == catalog.SchemeIroncladRSA:
 	case secret != nil:
 		opts.Notes = append(opts.Notes, "verifying signatures with the secret from "+secretSource)
+	case rsaKeys != nil:
+		opts.Notes = append(opts.Notes, "no secret given: signatures are unchecked, except Ironclad's, checked with whk's test key (pass --secret-file PATH, --secret S or set WHK_SECRET)")
 	default:
 		opts.Notes = append(opts.Notes, "no secret given: signatures are unchecked (pass --secret-file PATH, --secret S or set WHK_SECRET)")
 	}

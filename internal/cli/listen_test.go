@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/cmdutil"
 	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/iostreams"
+	"github.com/whk-cli/whk/internal/keys"
 	"github.com/whk-cli/whk/internal/record"
 	"github.com/whk-cli/whk/internal/signing"
 )
@@ -290,5 +292,36 @@ func TestIsLoopback(t *testing.T) {
 		if got := isLoopback(addr); got != want {
 			t.Errorf("isLoopback(%q) = %v", addr, got)
 		}
+	}
+}
+
+// Without --public-key, Ironclad deliveries are checked with whk's test key, the one
+// `whk send -p ironclad` signs with; other providers use the secret, if any.
+func TestListenKeysDefaultToIroncladTestKey(t *testing.T) {
+	dir := t.TempDir()
+	ios, _, _, _ := iostreams.Test()
+	f := cmdutil.New(ios)
+	f.ConfigDir = func() (string, error) { return dir, nil }
+	f.Getenv = func(string) string { return "" }
+	c := catalog.MustBuiltin()
+	o := &ListenOptions{}
+	if err := listenKeys(f, c, o, &cmdutil.KeyFlags{}); err != nil {
+		t.Fatal(err)
+	}
+	priv, _, err := keys.TestKeyPair(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ic, _ := c.Provider("ironclad")
+	k := o.Keys(ic)
+	if k == nil || !priv.PublicKey.Equal(k.PublicKey) {
+		t.Fatalf("Ironclad key %+v is not the test key's public half", k)
+	}
+	cl, _ := c.Provider("clment")
+	if o.Keys(cl) != nil {
+		t.Fatal("Clment has a key without a secret")
+	}
+	if !strings.Contains(strings.Join(o.Notes, "\n"), "signatures are unchecked") {
+		t.Errorf("notes %q", o.Notes)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log"
 	"net/http"
 	"strings"
 
@@ -32,11 +31,6 @@ const (
 
 func schemaOptions() schemagen.Options { return schemagen.Options{} }
 
-func discardLog() *log.Logger { return log.New(discard{}, "", 0) }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // inspect fills in provider, type, id, duplicate, signature and schema verdicts. h are
 // the request's own headers (before redaction): the signature needs them.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"strings"
@@ -135,6 +136,11 @@ type Listener struct {
 	hardCtx context.Context
 	hardEnd context.CancelFunc
 
+	// emitMu guards done: the server's error log may write after the handlers are
+	// over, and nothing may be sent once Serve has returned.
+	emitMu sync.Mutex
+	done   bool
+
 	connMu   sync.Mutex
 	newConns map[net.Conn]struct{}
 	stopping bool
@@ -213,7 +219,7 @@ func (l *Listener) Serve(ctx context.Context) error {
 		// Writing may wait for the --forward-to app.
 		WriteTimeout: l.cfg.ReadTimeout + l.cfg.ForwardTimeout,
 		IdleTimeout:  l.cfg.IdleTimeout,
-		ErrorLog:     discardLog(),
+		ErrorLog:     log.New(errorWriter{l}, "", 0),
 		ConnState:    l.track,
 	}
 	l.cfg.Events <- Ready{URL: l.url}
@@ -236,10 +242,26 @@ func (l *Listener) Serve(ctx context.Context) error {
 	}
 	l.hardEnd()
 	l.work.Wait()
+	l.emitMu.Lock()
+	l.done = true
+	l.emitMu.Unlock()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
 	return err
+}
+
+// errorWriter turns net/http's error log (accept errors, handler panics) into Error
+// events.
+type errorWriter struct{ l *Listener }
+
+func (w errorWriter) Write(p []byte) (int, error) {
+	w.l.emitMu.Lock()
+	defer w.l.emitMu.Unlock()
+	if !w.l.done {
+		w.l.cfg.Events <- Error{Err: errors.New(strings.TrimSpace(string(p)))}
+	}
+	return len(p), nil
 }
 
 // newConnGrace is how long a connection that has sent no request yet may still send
