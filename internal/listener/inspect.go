@@ -31,7 +31,6 @@ const (
 
 func schemaOptions() schemagen.Options { return schemagen.Options{} }
 
-
 // inspect fills in provider, type, id, duplicate, signature and schema verdicts. h are
 // the request's own headers (before redaction): the signature needs them.
 func (l *Listener) inspect(d *Delivery, h http.Header) {
