@@ -270,7 +270,7 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 	serveErr := l.Serve(ctx)
 	close(events)
 	<-done
-	summary := fmt.Sprintf("whk: received %d deliveries", received)
+	summary := fmt.Sprintf("whk: received %d %s", received, plural(received, "delivery", "deliveries"))
 	var recErr error
 	if rec != nil {
 		written, err := rec.Close()
@@ -285,6 +285,13 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		return &cmdutil.FailedError{Err: recErr, Hint: "check free space and permissions of " + o.RecordDir}
 	}
 	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // isLoopback reports whether addr binds only the loopback interface.
