@@ -5,6 +5,7 @@ package whk
 import "embed"
 
 //go:generate go run ./internal/schemagen/gen
+//go:generate go run ./internal/docgen/gen
 
 // Generated holds schemas/ and fixtures/ exactly as checked in.
 //

@@ -10,12 +10,6 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// listenCmds are testscript commands for scripts that run `whk listen` in the
-// background and talk to it.
-var listenCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
-	"waitready": cmdWaitReady,
-}
-
 // cmdWaitReady waits until FILE holds listen's ready line ({"kind":"ready"} with --json,
 // "Listening on URL" on stderr without), then sets URLVAR to the URL and, if given,
 // ADDRVAR to its host:port.

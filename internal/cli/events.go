@@ -18,8 +18,14 @@ func NewCmdEvents(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "events <command>",
 		Short: "List and describe the events each provider sends",
-		Args:  noArgsOrUnknown,
-		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		Long: `List the event types each provider sends, and describe one: its fields (type, required,
+nullable, enum, format) and an example payload from the provider's documents. Events
+whose payload a provider does not document are listed as such. --catalog DIR adds your
+own providers and events.`,
+		Example: `  whk events list -p clment
+  whk events show review.completed -p clment`,
+		Args: noArgsOrUnknown,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(NewCmdEventsList(f, nil), NewCmdEventsShow(f, nil))
 	return cmd
@@ -54,6 +60,9 @@ func NewCmdEventsList(f *cmdutil.Factory, runF func(*EventsListOptions) error) *
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List every event of every provider (or of -p P)",
+		Long: `List every event of every provider, or of the provider given with -p: provider, type,
+whether its payload is documented, and a one-line description. With --json, one
+{"provider","type","description","documented"} object per line.`,
 		Example: `  whk events list
   whk events list -p oneflow
   whk events list --json | jq -r 'select(.documented == false) | .type'`,
@@ -131,9 +140,14 @@ func NewCmdEventsShow(f *cmdutil.Factory, runF func(*EventsShowOptions) error) *
 	cmd := &cobra.Command{
 		Use:   "show TYPE -p PROVIDER",
 		Short: "Describe one event: its fields and an example payload",
+		Long: `Describe one event of the provider given with -p: its description, every field of the
+envelope and the payload as a dotted path (type, required, nullable, enum, format), the
+rules that tie fields together, and the example payload. With --json, all of it as one
+JSON object.`,
 		Example: `  whk events show review.completed -p clment
   whk events show contract:publish -p oneflow --json`,
-		Args: exactArgs(1, "name one event type"),
+		Args:              exactArgs(1, "name one event type"),
+		ValidArgsFunction: CompleteEventTypeArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := f.RequireProvider(cmd)
 			if err != nil {

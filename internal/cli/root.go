@@ -71,24 +71,33 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 			return nil
 		},
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
 	pf := root.PersistentFlags()
 	pf.StringP("provider", "p", "", "provider `id` (clment, contract-as-code, ironclad, cm-sign, oneflow, standard-webhooks); default $WHK_PROVIDER")
 	pf.StringSliceVar(&f.CatalogDirs, "catalog", nil, "add providers or events from the catalog files in `DIR` (repeatable)")
 	pf.BoolVar(&noColor, "no-color", false, "never colour the output")
+	root.Flags().BoolP("version", "v", false, "print whk's version, commit and build date")
 
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return cmdutil.WithHint(err, "see '"+cmd.CommandPath()+" --help'")
+	_ = root.RegisterFlagCompletionFunc("catalog", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return nil, cobra.ShellCompDirectiveFilterDirs
 	})
-	root.SetHelpCommand(&cobra.Command{Hidden: true, Use: "no-help"})
+
+	root.Version = VersionLine()
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
+	root.SetHelpCommand(newCmdHelp())
 	root.SuggestionsMinimumDistance = 2
 
 	root.AddCommand(
 		NewCmdEvents(f),
 		NewCmdSchema(f, nil),
+		NewCmdSign(f, nil),
+		NewCmdVerify(f, nil),
 		NewCmdVersion(f),
+		NewCmdCompletion(f, nil),
+		NewCmdSend(f, nil), NewCmdReplay(f, nil),
 		NewCmdListen(f, nil),
 	)
+	WireCompletions(root, f)
 	// Unknown subcommands are usage errors with a suggestion, as gh does.
 	root.Args = noArgsOrUnknown
 	root.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }

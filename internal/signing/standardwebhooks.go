@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"encoding/base64"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -120,24 +121,20 @@ func (s *StandardWebhooks) Verify(body []byte, h http.Header, k Keys, o VerifyOp
 		mac = []byte(base64.StdEncoding.EncodeToString(MAC(key, content)))
 	}
 	matched := false
-	for _, part := range strings.Fields(sigs) {
-		version, sig, ok := strings.Cut(part, ",")
-		if !ok {
-			continue
-		}
+	for _, vs := range ParseSignatureList(sigs) {
 		switch {
-		case version == "v1" && mac != nil:
-			matched = matched || hmac.Equal([]byte(sig), mac)
-		case version == "v1a" && pub != nil:
-			if b, err := base64.StdEncoding.DecodeString(sig); err == nil {
-				matched = matched || ed25519.Verify(pub, content, b)
+		case vs.Version == "v1" && mac != nil:
+			matched = hmac.Equal([]byte(vs.Signature), mac) || matched
+		case vs.Version == "v1a" && pub != nil:
+			if b, err := base64.StdEncoding.DecodeString(vs.Signature); err == nil {
+				matched = ed25519.Verify(pub, content, b) || matched
 			}
 		}
 	}
 	if !matched {
 		return invalid("no signature in %s matches this key", HeaderWebhookSignature), nil
 	}
-	age := now.Sub(time.Unix(ts, 0))
+	age := timestampAge(now, ts)
 	if age > tol {
 		return invalid("the signature matches but %s is %s old, beyond the %s tolerance", HeaderWebhookTimestamp, age.Round(time.Second), tol), nil
 	}
@@ -145,4 +142,36 @@ func (s *StandardWebhooks) Verify(body []byte, h http.Header, k Keys, o VerifyOp
 		return invalid("the signature matches but %s is %s in the future, beyond the %s tolerance", HeaderWebhookTimestamp, (-age).Round(time.Second), tol), nil
 	}
 	return valid(), nil
+}
+
+// VersionedSignature is one "version,signature" entry of a webhook-signature header.
+type VersionedSignature struct {
+	Version   string
+	Signature string
+}
+
+// ParseSignatureList splits a webhook-signature header into its space-separated
+// "version,signature" entries; entries without a comma are skipped.
+func ParseSignatureList(header string) []VersionedSignature {
+	var out []VersionedSignature
+	for _, part := range strings.Fields(header) {
+		if version, sig, ok := strings.Cut(part, ","); ok {
+			out = append(out, VersionedSignature{version, sig})
+		}
+	}
+	return out
+}
+
+// timestampAge is now minus the Unix time ts, clamped instead of overflowing, so that a
+// timestamp in milliseconds (or any absurd value) is far out of tolerance rather than
+// wrapped into it.
+func timestampAge(now time.Time, ts int64) time.Duration {
+	const limit = int64(math.MaxInt64/int64(time.Second)) - 1
+	switch n := now.Unix(); {
+	case ts > n+limit:
+		return -time.Duration(limit) * time.Second
+	case ts < n-limit:
+		return time.Duration(limit) * time.Second
+	}
+	return now.Sub(time.Unix(ts, 0))
 }

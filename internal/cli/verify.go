@@ -1,0 +1,324 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/cmdutil"
+	"github.com/whk-cli/whk/internal/iostreams"
+	"github.com/whk-cli/whk/internal/record"
+	"github.com/whk-cli/whk/internal/render"
+	"github.com/whk-cli/whk/internal/signing"
+)
+
+// VerifyOptions are the inputs of `whk verify`.
+type VerifyOptions struct {
+	Catalog *catalog.Catalog
+	// Provider is -p or $WHK_PROVIDER; nil means detect it from the request.
+	Provider *catalog.Provider
+	// Body and Header are the request as given (FILE or --request, then -H).
+	Body   []byte
+	Header http.Header
+	// RecordProvider is the provider a delivery record names, if any.
+	RecordProvider string
+	Signature      string
+	HasSignature   bool
+	AuthHeader     string
+	Tolerance      time.Duration
+	JSON           bool
+	Now            func() time.Time
+	// Keys resolves the verifying key of the chosen provider (a usage error when absent).
+	Keys func(p *catalog.Provider) (*cmdutil.Keys, error)
+	IO   *iostreams.IOStreams
+}
+
+// NewCmdVerify builds `whk verify [FILE|-] -p P`.
+func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Command {
+	opts := &VerifyOptions{}
+	var (
+		keys    cmdutil.KeyFlags
+		headers []string
+		request string
+	)
+	cmd := &cobra.Command{
+		Use:   "verify [FILE|-] -p PROVIDER",
+		Short: "Check a delivery's signature and explain why it does not match",
+		Long: `Check the signature of a body the way the provider's receivers must, with a
+constant-time comparison.
+
+The body is FILE (stdin when FILE is - or omitted), or the body of --request FILE, a
+delivery record from 'whk listen --record' or a raw HTTP/1.1 request as captured. The
+signature comes from --signature, from -H 'Name: value' headers, or from the request.
+Without -p the provider is detected from the headers or the body's shape.
+
+On a mismatch whk re-checks the signature under the usual mistakes and names the one
+that explains it: body re-serialised (whitespace, key order, escaping), trailing newline
+added or removed, hex vs base64 or upper-case hex, missing sha256= or v1, prefix, a
+whsec_ secret used raw or decoded the wrong way, a secret with whitespace or a newline,
+a signature made with another provider's scheme, or a Standard Webhooks timestamp
+outside --tolerance. Oneflow's signature does not cover the body: whk always says so.
+
+Exit status: 0 valid; 1 invalid, missing or malformed signature; 2 usage error (such as
+a missing secret or key).`,
+		Example: `  # A newline added after signing: verify names it.
+  echo '{"id":"evt_8f3a","type":"review.completed","occurredAt":"2026-06-16T14:32:07.120Z","organizationId":"org_a1b2","payload":{}}' | \
+    whk verify -p clment --secret clment_test_secret --signature sha256=db7c5c70481a362a562d59a3eef293a7d86b6fef9340712923c438ede4941724
+  printf '%s' '{"test": 2432232314}' | whk verify -p stdwh --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --tolerance 1000000h \
+    -H 'webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek' -H 'webhook-timestamp: 1614265330' --signature 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
+  whk verify --request recordings/0001.json --secret-file secret.txt --json`,
+		Args: maxArgs(1, "give one body FILE, or - for stdin; with --request the body comes from the request"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.Catalog()
+			if err != nil {
+				return err
+			}
+			opts.Catalog = c
+			if opts.Provider, err = f.Provider(cmd); err != nil {
+				return err
+			}
+			if opts.Tolerance <= 0 {
+				return cmdutil.WithHint(fmt.Errorf("--tolerance must be positive, got %s", opts.Tolerance), "use a Go duration such as 5m or 1h")
+			}
+			opts.HasSignature = cmd.Flags().Changed("signature")
+			opts.AuthHeader = keys.AuthHeader
+			switch {
+			case request != "" && len(args) == 1:
+				return cmdutil.WithHint(errors.New("give the body as FILE or with --request, not both"), "--request takes the body from the request")
+			case request != "":
+				b, err := cmdutil.ReadInput(f, request, 0)
+				if err != nil {
+					return err
+				}
+				rec, err := ParseRequest(b)
+				if err != nil {
+					return cmdutil.WithHint(fmt.Errorf("%s: %w", request, err), "pass a delivery record from 'whk listen --record' or a raw HTTP/1.1 request")
+				}
+				opts.Body, opts.RecordProvider = rec.Body, rec.Provider
+				// Records written by hand may spell header names in any case.
+				opts.Header = http.Header{}
+				for name, vals := range rec.Headers {
+					for _, v := range vals {
+						opts.Header.Add(name, v)
+					}
+				}
+			default:
+				input := ""
+				if len(args) == 1 {
+					input = args[0]
+				}
+				if opts.Body, err = cmdutil.ReadInput(f, input, 0); err != nil {
+					return err
+				}
+			}
+			if opts.Header == nil {
+				opts.Header = http.Header{}
+			}
+			for _, line := range headers {
+				name, value, err := ParseHeaderLine(line)
+				if err != nil {
+					return cmdutil.WithHint(err, "write -H 'Name: value'")
+				}
+				opts.Header.Set(name, value)
+			}
+			opts.Now, opts.IO = f.Now, f.IOStreams
+			opts.Keys = func(p *catalog.Provider) (*cmdutil.Keys, error) { return keys.VerifyingKeys(f, p, true) }
+			if runF != nil {
+				return runF(opts)
+			}
+			return runVerify(opts)
+		},
+	}
+	cmdutil.AddVerifyingKeyFlags(cmd, &keys)
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Signature, "signature", "", "the signature `VALUE` as the provider sends it (the signature header's value; Oneflow: the body's signature field)")
+	fl.StringArrayVarP(&headers, "header", "H", nil, "a request header, `'Name: value'` (repeatable)")
+	fl.StringVar(&request, "request", "", "read the request from `FILE`: a delivery record or a raw HTTP/1.1 request")
+	fl.DurationVar(&opts.Tolerance, "tolerance", signing.DefaultTolerance, "Standard Webhooks: how far webhook-timestamp may be from now")
+	fl.BoolVar(&opts.JSON, "json", false, `print {"valid","provider","scheme","reason","hints"} as JSON`)
+	return cmd
+}
+
+// ParseHeaderLine reads one -H 'Name: value'. The name must be an HTTP token; the value
+// loses surrounding spaces and tabs and may not hold a line break.
+func ParseHeaderLine(s string) (name, value string, err error) {
+	name, value, ok := strings.Cut(s, ":")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return "", "", fmt.Errorf("header %q is not 'Name: value'", truncate(s, 40))
+	}
+	for i := 0; i < len(name); i++ {
+		if !isTokenChar(name[i]) {
+			return "", "", fmt.Errorf("header name %q is not a valid HTTP header name", truncate(name, 40))
+		}
+	}
+	value = strings.Trim(value, " \t")
+	if strings.ContainsAny(value, "\r\n\x00") {
+		return "", "", fmt.Errorf("the value of header %s holds a line break or NUL", name)
+	}
+	return name, value, nil
+}
+
+func isTokenChar(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// ParseRequest reads a delivery record (JSON, or the first delivery line of
+// `whk listen --json` output) or a raw HTTP/1.1 request.
+func ParseRequest(b []byte) (*record.Record, error) {
+	rec, err := record.Parse(b)
+	if err == nil {
+		return rec, nil
+	}
+	if !errors.Is(err, record.ErrNotRecord) {
+		return nil, err
+	}
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
+		var found []*record.Record
+		for _, line := range bytes.Split(t, []byte("\n")) {
+			if r, err := record.Parse(bytes.TrimSpace(line)); err == nil {
+				found = append(found, r)
+			}
+		}
+		switch len(found) {
+		case 1:
+			return found[0], nil
+		case 0:
+			return nil, errors.New("JSON but not a delivery record")
+		}
+		return nil, fmt.Errorf("holds %d deliveries; verify one at a time", len(found))
+	}
+	rec, err = record.ParseHTTP(b)
+	if err != nil {
+		return nil, errors.New("neither a delivery record nor an HTTP request")
+	}
+	return rec, nil
+}
+
+// detectProvider picks the provider of a request: the record's, else from the headers
+// and body shape.
+func detectProvider(o *VerifyOptions) (*catalog.Provider, error) {
+	if o.RecordProvider != "" {
+		if p, err := o.Catalog.Provider(o.RecordProvider); err == nil {
+			return p, nil
+		}
+	}
+	var doc any
+	_ = json.Unmarshal(o.Body, &doc)
+	p, err := o.Catalog.Detect(o.Header, doc)
+	if err != nil {
+		var amb *catalog.AmbiguousError
+		if errors.As(err, &amb) {
+			return nil, cmdutil.WithHint(fmt.Errorf("cannot tell the provider: the request matches %s", strings.Join(amb.Choices, ", ")), "pass -p")
+		}
+		return nil, cmdutil.WithHint(errors.New("cannot detect the provider from this request"), "pass -p with one of: "+strings.Join(o.Catalog.IDs(), ", "))
+	}
+	return p, nil
+}
+
+// verifyRequest checks the request and, on a mismatch, diagnoses it.
+func verifyRequest(o *VerifyOptions) (render.Verification, error) {
+	p := o.Provider
+	if p == nil {
+		var err error
+		if p, err = detectProvider(o); err != nil {
+			return render.Verification{}, err
+		}
+	}
+	s, err := signing.For(p, o.AuthHeader)
+	if err != nil {
+		return render.Verification{}, err
+	}
+	k, err := o.Keys(p)
+	if err != nil {
+		return render.Verification{}, err
+	}
+	if k.Note != "" {
+		fmt.Fprintln(o.IO.ErrOut, "whk: note: "+k.Note)
+	}
+	body, h := o.Body, o.Header.Clone()
+	if o.HasSignature {
+		switch s := s.(type) {
+		case *signing.Oneflow:
+			if body, err = signing.SetTopLevelString(body, s.Field, o.Signature); err != nil {
+				return render.Verification{}, cmdutil.WithHint(fmt.Errorf("cannot put --signature in the body: %w", err), "Oneflow's signature is a field of the JSON body")
+			}
+		case *signing.StandardWebhooks:
+			h.Set(signing.HeaderWebhookSignature, o.Signature)
+		case *signing.HMAC:
+			h.Set(s.Header, o.Signature)
+		case *signing.Ironclad:
+			h.Set(s.Header, o.Signature)
+		case *signing.Token:
+			h.Set(s.Header, o.Signature)
+		}
+	}
+	if t, ok := s.(*signing.Token); ok && h.Get(t.Header) == record.Redacted {
+		return render.Verification{}, cmdutil.WithHint(fmt.Errorf("the recorded %s header was redacted by whk listen", t.Header), "pass the token the request carried with --signature")
+	}
+	vo := signing.VerifyOptions{Now: o.Now(), Tolerance: o.Tolerance}
+	v := render.Verification{Provider: p.ID, Name: p.Name, Scheme: s.Name()}
+	r, verr := s.Verify(body, h, k.Keys, vo)
+	if verr == nil && r.Valid {
+		v.Valid, v.Warnings = true, r.Warnings
+		return v, nil
+	}
+	var others []signing.Alternative
+	for _, q := range o.Catalog.Providers() {
+		if q.ID == p.ID {
+			continue
+		}
+		if qs, err := signing.For(q, ""); err == nil {
+			others = append(others, signing.Alternative{Provider: q.ID, Name: q.Name, Scheme: qs})
+		}
+	}
+	v.Findings = signing.Diagnose(signing.DiagnoseInput{Scheme: s, Provider: p.Name, Body: body, Header: h, Keys: k.Keys, Options: vo, Others: others})
+	if verr != nil {
+		// The key itself is unusable (a secret that is not whsec_<base64>): a usage
+		// error, unless the diagnosis shows how the signature was made with it.
+		if !signing.Explained(v.Findings) {
+			return render.Verification{}, cmdutil.WithHint(verr, "check the secret or key")
+		}
+		v.Reason = verr.Error()
+		return v, nil
+	}
+	v.Reason, v.Warnings = r.Reason, r.Warnings
+	return v, nil
+}
+
+func runVerify(o *VerifyOptions) error {
+	v, err := verifyRequest(o)
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		err = render.VerifyJSON(o.IO.Out, v)
+	} else {
+		err = render.VerifyText(o.IO.Out, render.NewStyles(o.IO.Out, o.IO.ColourEnabled()), v)
+	}
+	if err != nil {
+		return err
+	}
+	if !v.Valid {
+		return cmdutil.ErrCheckFailed
+	}
+	return nil
+}

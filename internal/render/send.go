@@ -1,0 +1,190 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/whk-cli/whk/internal/delivery"
+	"github.com/whk-cli/whk/internal/signing"
+)
+
+// SendRequest prints the request a delivery makes, as --print shows it: request line,
+// headers in the order the provider sends them, a blank line, the body. The CM.com
+// Sign token is shown: it travels in a header by design.
+func SendRequest(w io.Writer, d *delivery.Delivery, url string) error {
+	if url == "" {
+		url = "<--to URL>"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "POST %s\n", url)
+	for _, h := range d.Headers {
+		fmt.Fprintf(&b, "%s: %s\n", h.Name, h.Value)
+	}
+	fmt.Fprintf(&b, "\n%s\n", d.Body)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// SendRequestJSON is --print --json: {"method","url","headers":{...},"body"}.
+func SendRequestJSON(w io.Writer, d *delivery.Delivery, url string) error {
+	h := map[string][]string{}
+	for _, x := range d.Headers {
+		h[x.Name] = append(h[x.Name], x.Value)
+	}
+	return encodeLine(w, struct {
+		Method  string              `json:"method"`
+		URL     string              `json:"url,omitempty"`
+		Headers map[string][]string `json:"headers"`
+		Body    string              `json:"body"`
+	}{"POST", url, h, string(d.Body)})
+}
+
+// RequestHeaders prints the request headers for -v (on stderr), with secret-bearing
+// headers (the CM.com Sign token) shown as [redacted].
+func RequestHeaders(w io.Writer, st Styles, d *delivery.Delivery, url string, secretHeader string) {
+	fmt.Fprintln(w, st.Dim.Render("> POST "+url))
+	for _, h := range d.Headers {
+		v := h.Value
+		if secretHeader != "" && strings.EqualFold(h.Name, secretHeader) {
+			v = "[redacted]"
+		}
+		fmt.Fprintln(w, st.Dim.Render("> "+h.Name+": "+v))
+	}
+}
+
+// ResponseHeaders prints an attempt's response headers for -v.
+func ResponseHeaders(w io.Writer, st Styles, a delivery.Attempt) {
+	if a.Status == 0 {
+		return
+	}
+	fmt.Fprintln(w, st.Dim.Render(fmt.Sprintf("< %d %s", a.Status, http.StatusText(a.Status))))
+	names := make([]string, 0, len(a.ResponseHeaders))
+	for k := range a.ResponseHeaders {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		for _, v := range a.ResponseHeaders[k] {
+			fmt.Fprintln(w, st.Dim.Render("< "+k+": "+v))
+		}
+	}
+}
+
+// SendAttempt prints one attempt as a line: its outcome, time and, when another attempt
+// follows, the wait. numbered adds "attempt N" (with --retry); failed attempts show
+// the start of the response body on a second line.
+func SendAttempt(w io.Writer, st Styles, ev delivery.AttemptEvent, numbered bool) {
+	a := ev.Attempt
+	var b strings.Builder
+	if numbered {
+		fmt.Fprintf(&b, "attempt %-2d  ", a.N)
+	}
+	b.WriteString(outcomeText(st, a))
+	fmt.Fprintf(&b, "  %s", st.Dim.Render(Millis(a.Duration)))
+	switch {
+	case ev.Next > 0:
+		fmt.Fprintf(&b, "  %s", st.Warn.Render("retrying in "+ev.Next.Round(time.Millisecond).String()))
+	case ev.Stop == delivery.StopStatus || ev.Stop == delivery.StopNotRetried:
+		if ev.StopNote != "" {
+			fmt.Fprintf(&b, "  %s", st.Warn.Render("no retry: "+ev.StopNote))
+		}
+	case ev.Stop == delivery.StopExhausted:
+		fmt.Fprintf(&b, "  %s", st.Warn.Render("no attempts left"))
+	}
+	fmt.Fprintln(w, b.String())
+	if !a.OK && a.Status != 0 && len(a.ResponseBody) > 0 {
+		fmt.Fprintf(w, "  %s %s\n", st.Dim.Render("response:"), BodyStart(a.ResponseBody, 200))
+	}
+}
+
+func outcomeText(st Styles, a delivery.Attempt) string {
+	switch {
+	case a.Status == 0:
+		return st.Fail.Render(string(a.Kind))
+	case a.OK:
+		return st.OK.Render(fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status)))
+	}
+	return st.Fail.Render(fmt.Sprintf("%d %s", a.Status, http.StatusText(a.Status)))
+}
+
+// Millis writes a duration in milliseconds with one decimal: "12.3ms".
+func Millis(d time.Duration) string {
+	var b [24]byte
+	return string(append(strconv.AppendFloat(b[:0], float64(d)/float64(time.Millisecond), 'f', 1, 64), "ms"...))
+}
+
+// BodyStart is the first n characters of a response body on one line.
+func BodyStart(b []byte, n int) string {
+	s := string(b)
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "�")
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > n {
+		r := []rune(s)
+		s = string(r[:n]) + "…"
+	}
+	return s
+}
+
+// attemptJSON is one attempt in send --json.
+type attemptJSON struct {
+	Attempt    int     `json:"attempt"`
+	Status     int     `json:"status"`
+	DurationMS float64 `json:"duration_ms"`
+	OK         bool    `json:"ok"`
+	Error      string  `json:"error,omitempty"`
+	WaitMS     float64 `json:"next_wait_ms,omitempty"`
+}
+
+// SendJSON prints send --json: {"status","duration_ms","attempts":[...],"response_body"}
+// for the final attempt, plus ok, provider, type, id and error.
+func SendJSON(w io.Writer, d *delivery.Delivery, out delivery.Outcome, waits []time.Duration) error {
+	last := out.Last()
+	v := struct {
+		Status       int           `json:"status"`
+		DurationMS   float64       `json:"duration_ms"`
+		Attempts     []attemptJSON `json:"attempts"`
+		ResponseBody string        `json:"response_body"`
+		OK           bool          `json:"ok"`
+		Provider     string        `json:"provider"`
+		Type         string        `json:"type"`
+		ID           string        `json:"id"`
+		Error        string        `json:"error,omitempty"`
+		Stop         string        `json:"stop,omitempty"`
+	}{Status: last.Status, DurationMS: ms(last.Duration), ResponseBody: string(last.ResponseBody), OK: out.OK,
+		Provider: d.Provider.ID, Type: d.Type, ID: d.ID, Error: string(last.Kind), Stop: out.Stop}
+	for i, a := range out.Attempts {
+		aj := attemptJSON{Attempt: a.N, Status: a.Status, DurationMS: ms(a.Duration), OK: a.OK, Error: string(a.Kind)}
+		if i < len(waits) {
+			aj.WaitMS = ms(waits[i])
+		}
+		v.Attempts = append(v.Attempts, aj)
+	}
+	return encodeLine(w, v)
+}
+
+func ms(d time.Duration) float64 {
+	return float64(d.Microseconds()) / 1000
+}
+
+func encodeLine(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// SecretHeader names the header that carries a token for schemes that send one.
+func SecretHeader(s signing.Scheme) string {
+	if t, ok := s.(*signing.Token); ok {
+		return t.Header
+	}
+	return ""
+}

@@ -1,0 +1,109 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/whk-cli/whk/internal/signing"
+)
+
+// Verification is the verdict of `whk verify` and what explains it.
+type Verification struct {
+	Valid    bool
+	Provider string // catalog id
+	Name     string // display name
+	Scheme   string
+	// Reason says why the signature is not valid ("" when valid).
+	Reason string
+	// Warnings hold caveats that hold even for a valid signature.
+	Warnings []string
+	Findings []signing.Finding
+}
+
+// Hints are the warnings and findings as sentences, each once, causes first.
+func (v Verification) Hints() []string {
+	hints := []string{}
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			hints = append(hints, s)
+		}
+	}
+	for _, f := range v.Findings {
+		if f.Cause != signing.CauseBodyNotCovered {
+			add(f.Message)
+		}
+	}
+	for _, w := range v.Warnings {
+		add(w)
+	}
+	for _, f := range v.Findings {
+		add(f.Message)
+	}
+	return hints
+}
+
+// Cause is the confirmed cause, or "".
+func (v Verification) Cause() signing.Cause {
+	for _, f := range v.Findings {
+		if f.Confirmed && f.Cause != signing.CauseBodyNotCovered {
+			return f.Cause
+		}
+	}
+	return ""
+}
+
+// VerifyJSON prints {"valid","provider","scheme","reason","cause","hints"} on one line.
+func VerifyJSON(w io.Writer, v Verification) error {
+	out := struct {
+		Valid    bool     `json:"valid"`
+		Provider string   `json:"provider"`
+		Scheme   string   `json:"scheme"`
+		Reason   string   `json:"reason"`
+		Cause    string   `json:"cause,omitempty"`
+		Hints    []string `json:"hints"`
+	}{v.Valid, v.Provider, v.Scheme, v.Reason, string(v.Cause()), v.Hints()}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+// VerifyText prints a verdict line, then one line per cause, likely cause, warning or
+// hint, labelled.
+func VerifyText(w io.Writer, st Styles, v Verification) error {
+	if v.Valid {
+		fmt.Fprintf(w, "%s %s signature verifies (%s)\n", st.OK.Render("valid:"), v.Name, v.Scheme)
+	} else {
+		fmt.Fprintf(w, "%s %s\n", st.Fail.Render("invalid:"), v.Reason)
+	}
+	seen := map[string]bool{}
+	line := func(label string, style func(...string) string, msg string) {
+		if seen[msg] {
+			return
+		}
+		seen[msg] = true
+		fmt.Fprintf(w, "  %s %s\n", style(label), msg)
+	}
+	for _, f := range v.Findings {
+		switch {
+		case f.Cause == signing.CauseBodyNotCovered:
+		case f.Cause == signing.CauseUnexplained:
+			line("hint:", st.Dim.Render, f.Message)
+		case f.Confirmed:
+			line("cause:", st.Bold.Render, f.Message)
+		default:
+			line("maybe:", st.Warn.Render, f.Message)
+		}
+	}
+	for _, m := range v.Warnings {
+		line("warning:", st.Warn.Render, m)
+	}
+	for _, f := range v.Findings {
+		if f.Cause == signing.CauseBodyNotCovered {
+			line("warning:", st.Warn.Render, f.Message)
+		}
+	}
+	return nil
+}
