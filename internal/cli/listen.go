@@ -217,7 +217,9 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 	}
 	errOut := o.IO.ErrOut
 	if !isLoopback(o.Addr) {
-		fmt.Fprintf(errOut, "whk: warning: listening on %s, which other machines can reach; whk listen is a development receiver\n", l.Addr())
+		host, _, _ := net.SplitHostPort(o.Addr)
+		_, port, _ := net.SplitHostPort(l.Addr().String())
+		fmt.Fprintf(errOut, "whk: warning: listening on %s, which other machines can reach; whk listen is a development receiver\n", net.JoinHostPort(host, port))
 	}
 
 	mode := render.ListenPlain

@@ -12,6 +12,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -191,9 +192,19 @@ func Listen(cfg Config) (*Listener, error) {
 		return nil, err
 	}
 	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), newConns: map[net.Conn]struct{}{}}
-	l.url = "http://" + ln.Addr().String() + cfg.Path
+	l.url = "http://" + dialable(ln.Addr()) + cfg.Path
 	l.hardCtx, l.hardEnd = context.WithCancel(context.Background())
 	return l, nil
+}
+
+// dialable is the bound address as a client on this machine reaches it: an unspecified
+// address (0.0.0.0, ::) becomes the loopback one.
+func dialable(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok || !ta.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(ta.Port))
 }
 
 func setDuration(d *time.Duration, def time.Duration) {

@@ -520,3 +520,33 @@ func TestRecorderWritesParsableVerifiableFiles(t *testing.T) {
 		t.Error("names not sorted")
 	}
 }
+
+// A client that stops sending its body is cut off by the body deadline; what arrived
+// is still shown, with the schema verdict saying why.
+func TestSlowBodyIsCutOff(t *testing.T) {
+	r := start(t, Config{ReadTimeout: 300 * time.Millisecond})
+	addr := strings.TrimPrefix(strings.TrimSuffix(r.url, "/"), "http://")
+	slow, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	io.WriteString(slow, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\":")
+	slow.SetReadDeadline(time.Now().Add(20 * time.Second))
+	io.ReadAll(slow)
+	ds := deliveries(r.stop())
+	if len(ds) != 1 {
+		t.Fatalf("%d deliveries", len(ds))
+	}
+	rec := ds[0].Record
+	if rec.Schema.Status != "invalid" || !strings.Contains(rec.Schema.Errors[0].Message, "could not be read") {
+		t.Fatalf("schema %+v", rec.Schema)
+	}
+}
+
+func TestUnspecifiedAddressGivesALoopbackURL(t *testing.T) {
+	r := start(t, Config{Addr: "0.0.0.0:0"})
+	if !strings.HasPrefix(r.url, "http://127.0.0.1:") {
+		t.Fatalf("url %s", r.url)
+	}
+}
