@@ -21,8 +21,10 @@ import (
 func Main() int {
 	ios := iostreams.System()
 	f := cmdutil.New(ios)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// The signals stay caught until the process exits (main calls os.Exit next): a
+	// second SIGINT or SIGTERM while a command winds down, such as the copy that
+	// `timeout` sends to the process group, must not kill it with the default action.
+	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	return Run(ctx, f, os.Args[1:])
 }
 
