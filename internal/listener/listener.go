@@ -133,14 +133,15 @@ type Listener struct {
 	url     string
 	seen    *seenSet
 	redact  []string
-	work    sync.WaitGroup
 	hardCtx context.Context
 	hardEnd context.CancelFunc
 
-	// emitMu guards done: the server's error log may write after the handlers are
-	// over, and nothing may be sent once Serve has returned.
-	emitMu sync.Mutex
-	done   bool
+	// gate counts the requests (and error-log writes) that may still send an event;
+	// once closed, none may start, so nothing is sent after Serve returns.
+	gateMu sync.Mutex
+	gate   *sync.Cond
+	active int
+	closed bool
 
 	connMu   sync.Mutex
 	newConns map[net.Conn]struct{}
@@ -194,6 +195,7 @@ func Listen(cfg Config) (*Listener, error) {
 	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), newConns: map[net.Conn]struct{}{}}
 	l.url = "http://" + dialable(ln.Addr()) + cfg.Path
 	l.hardCtx, l.hardEnd = context.WithCancel(context.Background())
+	l.gate = sync.NewCond(&l.gateMu)
 	return l, nil
 }
 
@@ -252,10 +254,12 @@ func (l *Listener) Serve(ctx context.Context) error {
 		srv.Close()
 	}
 	l.hardEnd()
-	l.work.Wait()
-	l.emitMu.Lock()
-	l.done = true
-	l.emitMu.Unlock()
+	l.gateMu.Lock()
+	l.closed = true
+	for l.active > 0 {
+		l.gate.Wait()
+	}
+	l.gateMu.Unlock()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
@@ -267,12 +271,30 @@ func (l *Listener) Serve(ctx context.Context) error {
 type errorWriter struct{ l *Listener }
 
 func (w errorWriter) Write(p []byte) (int, error) {
-	w.l.emitMu.Lock()
-	defer w.l.emitMu.Unlock()
-	if !w.l.done {
+	if w.l.enter() {
+		defer w.l.leave()
 		w.l.cfg.Events <- Error{Err: errors.New(strings.TrimSpace(string(p)))}
 	}
 	return len(p), nil
+}
+
+// enter admits one more event sender, unless Serve is past its drain.
+func (l *Listener) enter() bool {
+	l.gateMu.Lock()
+	defer l.gateMu.Unlock()
+	if l.closed {
+		return false
+	}
+	l.active++
+	return true
+}
+
+func (l *Listener) leave() {
+	l.gateMu.Lock()
+	defer l.gateMu.Unlock()
+	if l.active--; l.active == 0 {
+		l.gate.Broadcast()
+	}
 }
 
 // newConnGrace is how long a connection that has sent no request yet may still send
@@ -313,8 +335,12 @@ func (l *Listener) inPath(p string) bool {
 }
 
 func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	l.work.Add(1)
-	defer l.work.Done()
+	if !l.enter() {
+		// Only after a forced stop: the connection is already gone.
+		http.Error(w, "whk is stopping", http.StatusServiceUnavailable)
+		return
+	}
+	defer l.leave()
 	at := l.cfg.Now().UTC().Truncate(time.Microsecond)
 	if !l.inPath(r.URL.Path) {
 		http.Error(w, "whk listens at "+l.cfg.Path, http.StatusNotFound)

@@ -550,3 +550,33 @@ func TestUnspecifiedAddressGivesALoopbackURL(t *testing.T) {
 		t.Fatalf("url %s", r.url)
 	}
 }
+
+// An app behind --forward-to that never answers cannot hold the shutdown past the
+// drain window; the delivery is still emitted, with the forward's failure.
+func TestStuckForwardEndsAtTheDrainDeadline(t *testing.T) {
+	release, held := make(chan struct{}), make(chan struct{}, 1)
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		held <- struct{}{}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer app.Close()
+	defer close(release)
+	r := start(t, Config{ForwardTo: app.URL, DrainTimeout: 200 * time.Millisecond})
+	sent := make(chan error, 1)
+	go func() {
+		res, err := http.Post(r.url, "application/json", strings.NewReader(`{}`))
+		if err == nil {
+			res.Body.Close()
+		}
+		sent <- err
+	}()
+	<-held // the app holds the request: stop now
+	ds := deliveries(r.stop())
+	<-sent
+	if len(ds) != 1 || ds[0].Forward == nil || ds[0].Forward.Err == nil {
+		t.Fatalf("deliveries %d, forward %+v", len(ds), ds)
+	}
+}
