@@ -65,7 +65,10 @@ id, prints the delivery and answers.
 On a terminal each delivery is a coloured block; piped, the same fields as plain text;
 with --json, a first {"kind":"ready","url":...} line and then one delivery record per
 line (the raw body base64-encoded). --record DIR writes each delivery record to its
-own file, atomically; every answered request is on disk when listen exits.
+own file, atomically, named so that names sort by arrival
+(20260616T143208.123456Z-<run>-000001-clment-review.completed.json); every answered
+request is on disk when listen exits. The CM.com Sign token header shows as
+[redacted] in output and records; secrets are never written.
 
 The answer is 200, or --status CODE to test a sender's retries, or with --forward-to
 the answer of your app, to which the request is relayed unchanged.
