@@ -580,3 +580,19 @@ func TestStuckForwardEndsAtTheDrainDeadline(t *testing.T) {
 		t.Fatalf("deliveries %d, forward %+v", len(ds), ds)
 	}
 }
+
+// Oneflow batches events in one callback: every type is named and validated.
+func TestOneflowCallbackWithTwoEvents(t *testing.T) {
+	r := start(t, Config{Provider: provider(t, "oneflow")})
+	body := `{"contract":{"id":101},"callback_id":"eaf850991bb7c273a56dcdeb265d30006fdc9de0","events":[` +
+		`{"created_time":"2020-07-06T15:14:14+0000","id":2330,"type":"contract:publish"},` +
+		`{"created_time":"2020-07-06T15:14:15+0000","id":2331,"type":"contract:exploded"}],"signature":"00"}`
+	post(t, r.url, &delivery.Delivery{Body: []byte(body)})
+	d := deliveries(r.stop())[0]
+	if len(d.Types) != 2 || d.Record.Type != "contract:publish,contract:exploded" {
+		t.Fatalf("types %v %q", d.Types, d.Record.Type)
+	}
+	if d.Record.Schema.Status != "unknown-type" || d.Record.ID != "eaf850991bb7c273a56dcdeb265d30006fdc9de0" {
+		t.Fatalf("record %s", d.JSON)
+	}
+}
