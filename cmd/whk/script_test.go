@@ -31,7 +31,10 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"receiver": cmdReceiver, "received": cmdReceived, "waitready": cmdWaitReady},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"receiver": cmdReceiver, "received": cmdReceived, "example-receiver": cmdExampleReceiver,
+			"waitready": cmdWaitReady,
+		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("REPO", root)
 			e.Setenv("WHK_CONFIG_DIR", filepath.Join(e.WorkDir, ".whk-config"))

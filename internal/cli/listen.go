@@ -219,7 +219,7 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		return cmdutil.WithHint(fmt.Errorf("cannot listen on %s: %w", o.Addr, unwrapOp(err)), "pick another address with --addr, or port 0 for a free one")
 	}
 	errOut := o.IO.ErrOut
-	if !isLoopback(o.Addr) {
+	if !bindsLoopback(o.Addr) {
 		host, _, _ := net.SplitHostPort(o.Addr)
 		_, port, _ := net.SplitHostPort(l.Addr().String())
 		fmt.Fprintf(errOut, "whk: warning: listening on %s, which other machines can reach; whk listen is a development receiver\n", net.JoinHostPort(host, port))
@@ -299,8 +299,8 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// isLoopback reports whether addr binds only the loopback interface.
-func isLoopback(addr string) bool {
+// bindsLoopback reports whether addr binds only the loopback interface.
+func bindsLoopback(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false

@@ -287,10 +287,10 @@ func TestListenUsageErrors(t *testing.T) {
 	}
 }
 
-func TestIsLoopback(t *testing.T) {
+func TestBindsLoopback(t *testing.T) {
 	for addr, want := range map[string]bool{"127.0.0.1:8080": true, "localhost:0": true, "[::1]:80": true, ":8080": false, "0.0.0.0:8080": false, "192.168.1.2:80": false} {
-		if got := isLoopback(addr); got != want {
-			t.Errorf("isLoopback(%q) = %v", addr, got)
+		if got := bindsLoopback(addr); got != want {
+			t.Errorf("bindsLoopback(%q) = %v", addr, got)
 		}
 	}
 }

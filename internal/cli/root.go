@@ -94,6 +94,7 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 		NewCmdSchema(f, nil),
 		NewCmdSign(f, nil),
 		NewCmdVerify(f, nil),
+		NewCmdTest(f, nil),
 		NewCmdVersion(f),
 		NewCmdCompletion(f, nil),
 		NewCmdSend(f, nil), NewCmdReplay(f, nil),

@@ -3,36 +3,13 @@ package render
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/whk-cli/whk/internal/listener"
 	"github.com/whk-cli/whk/internal/record"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/render -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test ./internal/render -update and review the diff)\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 // sampleDeliveries cover every verdict the blocks show.
 func sampleDeliveries() []*listener.Delivery {

@@ -1,0 +1,250 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/cmdutil"
+	"github.com/whk-cli/whk/internal/conformance"
+	"github.com/whk-cli/whk/internal/iostreams"
+	"github.com/whk-cli/whk/internal/render"
+	"github.com/whk-cli/whk/internal/signing"
+)
+
+// TestOptions are the inputs of `whk test`.
+type TestOptions struct {
+	IO         *iostreams.IOStreams
+	HTTPClient *http.Client
+	Now        func() time.Time
+
+	Provider *catalog.Provider
+	URL      string
+	Only     []string
+	Skip     []string
+	Events   []*catalog.Event
+	Format   string
+	Timeout  time.Duration
+	Scheme   signing.Scheme
+	Keys     *cmdutil.Keys
+}
+
+// NewCmdTest builds `whk test --to URL -p P`.
+func NewCmdTest(f *cmdutil.Factory, runF func(context.Context, *TestOptions) error) *cobra.Command {
+	opts := &TestOptions{}
+	var (
+		keyFlags   cmdutil.KeyFlags
+		eventTypes []string
+		jsonOut    bool
+	)
+	cmd := &cobra.Command{
+		Use:   "test --to URL -p PROVIDER",
+		Short: "Run a conformance suite against your own webhook endpoint",
+		Long: `Test your webhook endpoint the way the provider will treat it, before go-live.
+
+Checks, by id (--only and --skip take these):
+  signed-delivery    a correctly signed delivery of every event (or of --event) is
+                     acknowledged under the provider's rule (Oneflow: exactly 200)
+  bad-signature      a wrong signature is rejected with a 4xx (CM.com Sign: a wrong
+                     token; Oneflow: a wrong signature field)
+  missing-signature  a delivery without signature (or token, or signature field) is
+                     rejected with a 4xx
+  tampered-body      a body altered after signing is rejected (skipped where the
+                     signature does not cover the body: Oneflow, CM.com Sign)
+  stale-timestamp    a timestamp 10 minutes off is rejected (only schemes that sign one:
+                     Standard Webhooks)
+  duplicate          the same delivery sent twice is acknowledged twice
+  retry              a retry (same delivery id, signed again) is acknowledged
+  unknown-type       an unknown event type (Clment: a versioned *.v2 type) is
+                     acknowledged, not crashed on
+  timeout            every answer came within the provider's timeout (Clment 10s,
+                     Contract-as-Code 30s); where none is documented whk says so and
+                     waits 30s, or --timeout
+
+Ironclad deliveries are signed with whk's local test key pair unless --private-key is
+given; whk prints where its public key is, to load into your endpoint.
+
+Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error.`,
+		Example: `  whk test --to http://127.0.0.1:8080/webhooks/clment -p clment --secret-file clment.secret
+  whk test --to https://staging.example.com/hooks/oneflow -p oneflow --only signed-delivery,duplicate
+  whk test --to http://127.0.0.1:8080/ -p ironclad --event workflow_launched --format junit > whk-test.xml
+  WHK_SECRET=s3cret whk test --to http://127.0.0.1:8080/ -p cm --auth-header X-Sign-Token --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := f.RequireProvider(cmd)
+			if err != nil {
+				return err
+			}
+			opts.Provider = p
+			if jsonOut {
+				if cmd.Flags().Changed("format") && opts.Format != "json" {
+					return cmdutil.Usagef("--json and --format %s disagree", opts.Format)
+				}
+				opts.Format = "json"
+			}
+			switch opts.Format {
+			case "table", "json", "junit":
+			default:
+				return cmdutil.WithHint(fmt.Errorf("unknown format %q", opts.Format), "use --format table, json or junit")
+			}
+			if opts.URL == "" {
+				return cmdutil.WithHint(errors.New("no endpoint given"), "pass --to URL, e.g. --to http://127.0.0.1:8080/webhooks")
+			}
+			if err := checkURL(opts.URL); err != nil {
+				return err
+			}
+			for _, list := range [][]string{opts.Only, opts.Skip} {
+				if err := knownChecks(list); err != nil {
+					return err
+				}
+			}
+			for _, t := range eventTypes {
+				e, err := cmdutil.Event(p, t)
+				if err != nil {
+					return err
+				}
+				opts.Events = append(opts.Events, e)
+			}
+			if opts.Timeout < 0 {
+				return cmdutil.Usagef("--timeout must be positive")
+			}
+			if opts.Scheme, err = signing.For(p, keyFlags.AuthHeader); err != nil {
+				return cmdutil.WithHint(err, "fix the provider's catalog file")
+			}
+			if opts.Keys, err = keyFlags.SigningKeys(f, p); err != nil {
+				return err
+			}
+			client := *f.HTTPClient()
+			client.CheckRedirect = noRedirects
+			opts.IO, opts.HTTPClient, opts.Now = f.IOStreams, &client, f.Now
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runTest(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.URL, "to", "", "the `URL` of your webhook endpoint (required)")
+	cmd.Flags().StringSliceVar(&opts.Only, "only", nil, "run only these checks (comma-separated `ids`)")
+	cmd.Flags().StringSliceVar(&opts.Skip, "skip", nil, "skip these checks (comma-separated `ids`)")
+	cmd.Flags().StringSliceVar(&eventTypes, "event", nil, "send signed deliveries of these event `types` only (default: every event)")
+	cmd.Flags().StringVar(&opts.Format, "format", "table", "output `format`: table, json (NDJSON, one object per check) or junit")
+	cmd.Flags().BoolVar(&jsonOut, "json", false, "same as --format json")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "how long to wait for each answer (default: the provider's documented timeout, else 30s)")
+	cmdutil.AddSigningKeyFlags(cmd, &keyFlags)
+	completeChecks := func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return conformance.CheckIDs(), cobra.ShellCompDirectiveNoFileComp
+	}
+	_ = cmd.RegisterFlagCompletionFunc("only", completeChecks)
+	_ = cmd.RegisterFlagCompletionFunc("skip", completeChecks)
+	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"table", "json", "junit"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func knownChecks(ids []string) error {
+	known := conformance.CheckIDs()
+	for _, id := range ids {
+		ok := false
+		for _, k := range known {
+			ok = ok || k == id
+		}
+		if !ok {
+			return cmdutil.WithHint(fmt.Errorf("unknown check %q", id), "checks: "+strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
+// selectedChecks applies --only and then --skip; nil means every check.
+func selectedChecks(only, skip []string) []string {
+	if len(only) == 0 && len(skip) == 0 {
+		return nil
+	}
+	in := map[string]bool{}
+	for _, id := range only {
+		in[id] = true
+	}
+	out := []string{}
+	for _, id := range conformance.CheckIDs() {
+		if len(only) > 0 && !in[id] {
+			continue
+		}
+		skipped := false
+		for _, s := range skip {
+			skipped = skipped || s == id
+		}
+		if !skipped {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func runTest(ctx context.Context, o *TestOptions) error {
+	checks := selectedChecks(o.Only, o.Skip)
+	if checks != nil && len(checks) == 0 {
+		return cmdutil.WithHint(errors.New("--only and --skip leave no check to run"), "checks: "+strings.Join(conformance.CheckIDs(), ", "))
+	}
+	errOut := o.IO.ErrOut
+	if o.Keys.Note != "" {
+		fmt.Fprintln(errOut, o.Keys.Note)
+	}
+	if o.Provider.ID == "contract-as-code" && strings.HasPrefix(o.URL, "http://") && !isLoopback(o.URL) {
+		fmt.Fprintln(errOut, "warning: Contract-as-Code delivers only to HTTPS endpoints")
+	}
+	out := o.IO.Out
+	copts := conformance.Options{
+		Provider: o.Provider, URL: o.URL, Scheme: o.Scheme, Keys: o.Keys.Keys,
+		Events: o.Events, Checks: checks, Client: o.HTTPClient, Timeout: o.Timeout, Now: o.Now,
+	}
+	var jsonErr error
+	if o.Format == "json" {
+		copts.OnResult = func(r conformance.Result) {
+			if jsonErr == nil {
+				jsonErr = render.ConformanceJSON(out, r)
+			}
+		}
+	}
+	start := time.Now()
+	results, err := conformance.Run(ctx, copts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w: %v", cmdutil.ErrInterrupted, err)
+		}
+		return err
+	}
+	suite := render.ConformanceSuite{Provider: o.Provider.ID, URL: o.URL, Results: results, Duration: time.Since(start)}
+	switch o.Format {
+	case "json":
+		err = jsonErr
+	case "junit":
+		err = render.ConformanceJUnit(out, suite)
+	default:
+		err = render.ConformanceTable(out, render.NewStyles(out, o.IO.ColourEnabled()), o.IO.IsStdoutTTY(), results)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(errOut, render.ConformanceSummary(suite))
+	if _, failed, _ := suite.Counts(); failed > 0 {
+		return cmdutil.ErrCheckFailed
+	}
+	return nil
+}
+
+func isLoopback(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	return h == "localhost" || strings.HasPrefix(h, "127.") || h == "::1"
+}

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/whk-cli/whk/internal/cmdutil"
+	"github.com/whk-cli/whk/internal/conformance/examples"
+	"github.com/whk-cli/whk/internal/iostreams"
+)
+
+func testCmdFactory(t *testing.T) (*cmdutil.Factory, *iostreams.IOStreams) {
+	ios, _, _, _ := iostreams.Test()
+	f := cmdutil.New(ios)
+	f.Getenv = func(string) string { return "" }
+	dir := t.TempDir()
+	f.ConfigDir = func() (string, error) { return dir, nil }
+	return f, ios
+}
+
+// parseTest runs `whk test ARGS` up to the run function and returns the options.
+func parseTest(t *testing.T, args ...string) (*TestOptions, error) {
+	t.Helper()
+	f, _ := testCmdFactory(t)
+	var got *TestOptions
+	cmd := NewCmdTest(f, func(_ context.Context, o *TestOptions) error { got = o; return nil })
+	cmd.Flags().StringP("provider", "p", "", "")
+	cmd.SetArgs(args)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	return got, err
+}
+
+func TestTestFlags(t *testing.T) {
+	o, err := parseTest(t, "-p", "oneflow", "--to", "http://127.0.0.1:9/hooks", "--json", "--event", "contract:publish,contract:sign", "--only", "duplicate", "--secret", "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Format != "json" || o.Provider.ID != "oneflow" || len(o.Events) != 2 || o.Events[1].Type != "contract:sign" ||
+		string(o.Keys.Secret) != "k" || o.Scheme.Name() != "oneflow-sha1" || o.Only[0] != "duplicate" {
+		t.Errorf("options: %+v", o)
+	}
+	if o.HTTPClient.CheckRedirect == nil {
+		t.Error("the client follows redirects; a provider does not")
+	}
+
+	o, err = parseTest(t, "-p", "ironclad", "--to", "https://example.com/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Keys.PrivateKey == nil || !strings.Contains(o.Keys.Note, "ironclad-test-key.pub.pem") {
+		t.Errorf("Ironclad keys: %+v", o.Keys)
+	}
+}
+
+func TestTestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no URL", []string{"-p", "clment", "--secret", "s"}, "no endpoint given"},
+		{"not a URL", []string{"-p", "clment", "--secret", "s", "--to", "ftp://x"}, `--to "ftp://x" is not an http(s) URL`},
+		{"unknown check", []string{"-p", "clment", "--secret", "s", "--to", "http://x", "--skip", "dup"}, `unknown check "dup"`},
+		{"unknown format", []string{"-p", "clment", "--secret", "s", "--to", "http://x", "--format", "xml"}, `unknown format "xml"`},
+		{"json and junit", []string{"-p", "clment", "--secret", "s", "--to", "http://x", "--format", "junit", "--json"}, "disagree"},
+		{"unknown event", []string{"-p", "clment", "--secret", "s", "--to", "http://x", "--event", "nope"}, `unknown event "nope"`},
+		{"no secret", []string{"-p", "clment", "--to", "http://x"}, "none was given"},
+		{"no provider", []string{"--to", "http://x"}, "no provider given"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseTest(t, tt.args...)
+			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v (exit %d), want exit 2 with %q", err, cmdutil.ExitCode(err), tt.want)
+			}
+		})
+	}
+}
+
+func TestSelectedChecks(t *testing.T) {
+	tests := []struct {
+		name       string
+		only, skip []string
+		want       string
+	}{
+		{"all", nil, nil, "<nil>"},
+		{"only keeps the suite's order", []string{"timeout", "duplicate"}, nil, "duplicate,timeout"},
+		{"skip", nil, []string{"signed-delivery", "timeout"}, "bad-signature,missing-signature,tampered-body,stale-timestamp,duplicate,retry,unknown-type"},
+		{"only then skip", []string{"retry", "duplicate"}, []string{"retry"}, "duplicate"},
+		{"nothing left", []string{"retry"}, []string{"retry"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := selectedChecks(tt.only, tt.skip)
+			s := strings.Join(got, ",")
+			if got == nil {
+				s = "<nil>"
+			}
+			if s != tt.want {
+				t.Errorf("got %q, want %q", s, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunTestAgainstTheExample(t *testing.T) {
+	h, err := examples.Handler("contract-as-code", examples.Config{Secret: []byte("s")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	o, err := parseTest(t, "-p", "lac", "--to", srv.URL, "--secret", "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ios, _, out, errOut := iostreams.Test()
+	o.IO = ios
+	if err := runTest(context.Background(), o); err != nil {
+		t.Fatalf("runTest: %v\n%s", err, out)
+	}
+	if !strings.HasPrefix(out.String(), "CHECK ") || strings.Count(out.String(), "\n") != 10 {
+		t.Errorf("stdout:\n%s", out)
+	}
+	if !strings.HasPrefix(errOut.String(), "8 passed, 0 failed, 1 skipped") {
+		t.Errorf("stderr: %s", errOut)
+	}
+
+	// The wrong secret: a failed check, exit 1, nothing on stderr but the summary.
+	o.Keys.Secret = []byte("wrong")
+	ios, _, out, errOut = iostreams.Test()
+	o.IO = ios
+	err = runTest(context.Background(), o)
+	if !errors.Is(err, cmdutil.ErrCheckFailed) || cmdutil.ExitCode(err) != 1 {
+		t.Errorf("err = %v, want a failed check", err)
+	}
+	if !strings.Contains(out.String(), "signed-delivery    fail") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	if strings.Count(errOut.String(), "\n") != 1 {
+		t.Errorf("stderr: %s", errOut)
+	}
+}
+
+func TestRunTestInterrupted(t *testing.T) {
+	o, err := parseTest(t, "-p", "clment", "--to", "http://127.0.0.1:1/", "--secret", "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ios, _, _, _ := iostreams.Test()
+	o.IO = ios
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := runTest(ctx, o); cmdutil.ExitCode(err) != 130 {
+		t.Errorf("err = %v, want exit 130", err)
+	}
+}

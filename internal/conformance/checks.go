@@ -1,0 +1,513 @@
+package conformance
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/delivery"
+	"github.com/whk-cli/whk/internal/jsontree"
+	"github.com/whk-cli/whk/internal/signing"
+)
+
+func (r *runner) signedDelivery(ctx context.Context) Result {
+	var failed []string
+	statuses := map[int]int{}
+	rejected4xx := 0
+	for _, e := range r.events {
+		d, err := r.build(e)
+		if err != nil {
+			return fail("%s: %v", e.Type, err)
+		}
+		a := r.send(ctx, e.Type, d)
+		if ctx.Err() != nil {
+			return Result{}
+		}
+		if !r.acknowledged(a) {
+			failed = append(failed, e.Type+": "+describe(a))
+			if a.Err == nil && a.Status >= 400 && a.Status < 500 {
+				rejected4xx++
+			}
+			continue
+		}
+		statuses[a.Status]++
+	}
+	n := len(r.events)
+	if len(failed) == 0 {
+		return pass("%s acknowledged (%s)", plural(n, "event"), countStatuses(statuses))
+	}
+	res := fail("%d of %d not acknowledged (%s): %s", len(failed), n, r.rule(), list(failed))
+	if rejected4xx == len(failed) {
+		switch r.o.Scheme.(type) {
+		case *signing.Token:
+			res.Detail += "; correct deliveries were rejected: check the token and its header name (--auth-header)"
+		case *signing.Oneflow:
+			res.Detail += "; correctly signed deliveries were rejected: check the sign key"
+		case *signing.Ironclad:
+			res.Detail += "; correctly signed deliveries were rejected: check that the endpoint has the public key of the key whk signs with, and verify the raw body bytes before parsing them"
+		default:
+			res.Detail += "; correctly signed deliveries were rejected: check the secret, and verify the raw body bytes before parsing them"
+		}
+	}
+	return res
+}
+
+// expectRejected sends a delivery that a careful receiver refuses, and wants a 4xx.
+func (r *runner) expectRejected(ctx context.Context, label string, d *delivery.Delivery, what string) Result {
+	a := r.send(ctx, label, d)
+	switch {
+	case ctx.Err() != nil:
+		return Result{}
+	case a.Err != nil:
+		return fail("%s: %s", what, describe(a))
+	case a.Status >= 400 && a.Status < 500:
+		return pass("%s: rejected with %d", what, a.Status)
+	case a.Status >= 200 && a.Status < 300:
+		return fail("%s: accepted with %d; the endpoint does not check it", what, a.Status)
+	case a.Status >= 500:
+		return fail("%s: answered %s; reject it with a 4xx (a 5xx says \"try again\")", what, describe(a))
+	}
+	return fail("%s: answered %s, want a 4xx", what, describe(a))
+}
+
+func (r *runner) badSignature(ctx context.Context) Result {
+	e := r.base()
+	d, err := r.build(e)
+	if err != nil {
+		return fail("%v", err)
+	}
+	var what string
+	switch s := r.o.Scheme.(type) {
+	case *signing.Ironclad:
+		if err := corruptIronclad(d, s.Header); err != nil {
+			return fail("%v", err)
+		}
+		what = "a signature in " + s.Header + " that does not verify"
+	case *signing.Token:
+		err, what = r.sign(d, signing.Keys{Secret: []byte("whk-wrong-token-" + randomHex(8))}, signing.Params{}), "a wrong token in "+s.Header
+	case *signing.Oneflow:
+		err, what = r.sign(d, signing.Keys{Secret: []byte("whk-wrong-key-" + randomHex(8))}, signing.Params{}), "a wrong "+s.Field+" field"
+	case *signing.StandardWebhooks:
+		err, what = r.sign(d, signing.Keys{Secret: []byte("whsec_" + base64.StdEncoding.EncodeToString(randomBytes(24)))}, signing.Params{}), "a webhook-signature made with another secret"
+	case *signing.HMAC:
+		err, what = r.sign(d, signing.Keys{Secret: []byte("whk-wrong-secret-" + randomHex(8))}, signing.Params{}), s.Header+" made with another secret"
+	default:
+		return skip("whk cannot forge a wrong signature for the %s scheme", r.o.Scheme.Name())
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	res := r.expectRejected(ctx, e.Type, d, what)
+	res.Title = r.titleFor(CheckBadSignature)
+	return res
+}
+
+func (r *runner) missingSignature(ctx context.Context) Result {
+	e := r.base()
+	d, err := r.build(e)
+	if err != nil {
+		return fail("%v", err)
+	}
+	var what string
+	switch s := r.o.Scheme.(type) {
+	case *signing.Oneflow:
+		if d.Body, err = dropTopLevel(d.Body, s.Field); err != nil {
+			return fail("%v", err)
+		}
+		what = "no " + s.Field + " field"
+	case *signing.HMAC:
+		dropHeader(d, s.Header)
+		what = "no " + s.Header + " header"
+	case *signing.Ironclad:
+		dropHeader(d, s.Header)
+		what = "no " + s.Header + " header"
+	case *signing.Token:
+		dropHeader(d, s.Header)
+		what = "no " + s.Header + " header"
+	case *signing.StandardWebhooks:
+		dropHeader(d, signing.HeaderWebhookSignature)
+		what = "no " + signing.HeaderWebhookSignature + " header"
+	default:
+		return skip("whk does not know where the %s scheme puts its signature", r.o.Scheme.Name())
+	}
+	res := r.expectRejected(ctx, e.Type, d, what)
+	res.Title = r.titleFor(CheckMissingSignature)
+	return res
+}
+
+func (r *runner) tamperedBody(ctx context.Context) Result {
+	switch r.o.Scheme.(type) {
+	case *signing.Oneflow:
+		return skip("%s's signature covers only callback_id and the sign key, not the body: no receiver can detect an altered body; fetch the contract's events through the API before acting on them", r.p.Name)
+	case *signing.Token:
+		return skip("%s deliveries are not signed: the token does not cover the body", r.p.Name)
+	}
+	e := r.base()
+	d, err := r.build(e)
+	if err != nil {
+		return fail("%v", err)
+	}
+	what, err := tamper(r.p, d, r.now())
+	if err != nil {
+		return fail("%v", err)
+	}
+	return r.expectRejected(ctx, e.Type, d, what)
+}
+
+func (r *runner) staleTimestamp(ctx context.Context) Result {
+	if _, ok := r.o.Scheme.(*signing.StandardWebhooks); !ok {
+		why := fmt.Sprintf("%s does not sign a timestamp", r.p.Name)
+		for _, h := range r.p.Headers {
+			if strings.Contains(h.Value, "{delivery_time}") {
+				why += fmt.Sprintf(" (%s is not covered by the signature: its age proves nothing)", h.Name)
+			}
+		}
+		return skip("%s", why)
+	}
+	e := r.base()
+	var results []string
+	for _, c := range []struct {
+		off  time.Duration
+		what string
+	}{{-staleBy, "ago"}, {staleBy, "ahead"}} {
+		d, err := delivery.FromExample(r.p, e, delivery.BuildOptions{Now: r.now})
+		if err != nil {
+			return fail("%v", err)
+		}
+		if err := r.sign(d, r.o.Keys, signing.Params{Timestamp: r.now().Add(c.off)}); err != nil {
+			return fail("%v", err)
+		}
+		what := fmt.Sprintf("webhook-timestamp %s %s", short(staleBy), c.what)
+		res := r.expectRejected(ctx, e.Type, d, what)
+		if res.Outcome != Pass {
+			return res
+		}
+		results = append(results, res.Detail)
+	}
+	return pass("%s (the reference tolerance is %s)", strings.Join(results, "; "), short(signing.DefaultTolerance))
+}
+
+func (r *runner) duplicate(ctx context.Context) Result {
+	e := r.base()
+	d, err := r.build(e)
+	if err != nil {
+		return fail("%v", err)
+	}
+	first := r.send(ctx, e.Type, d)
+	if ctx.Err() != nil {
+		return Result{}
+	}
+	if !r.acknowledged(first) {
+		return fail("the first delivery %s was not acknowledged (%s): %s", d.ID, r.rule(), describe(first))
+	}
+	second := r.send(ctx, e.Type+" (duplicate)", d)
+	if ctx.Err() != nil {
+		return Result{}
+	}
+	if !r.acknowledged(second) {
+		return fail("delivery %s acknowledged once (%d), then %s when sent again; a duplicate must be acknowledged (%s), not processed twice", d.ID, first.Status, describe(second), r.rule())
+	}
+	return pass("delivery %s acknowledged twice (%d, %d)", d.ID, first.Status, second.Status)
+}
+
+func (r *runner) retry(ctx context.Context) Result {
+	e := r.base()
+	d, err := r.build(e)
+	if err != nil {
+		return fail("%v", err)
+	}
+	first := r.send(ctx, e.Type, d)
+	if ctx.Err() != nil {
+		return Result{}
+	}
+	if !r.acknowledged(first) {
+		return fail("the first delivery %s was not acknowledged (%s): %s", d.ID, r.rule(), describe(first))
+	}
+	// A retry is the same delivery (same id, same body) sent again later: delivery
+	// time headers, Standard Webhooks timestamps and Ironclad nonces are new.
+	again := *d
+	again.At = r.now().UTC().Add(time.Second)
+	if err := r.sign(&again, r.o.Keys, signing.Params{}); err != nil {
+		return fail("%v", err)
+	}
+	second := r.send(ctx, e.Type+" (retry)", &again)
+	if ctx.Err() != nil {
+		return Result{}
+	}
+	if again.ID != d.ID {
+		return fail("whk's retry changed the delivery id (%s, %s)", d.ID, again.ID)
+	}
+	if !r.acknowledged(second) {
+		return fail("delivery %s acknowledged (%d), then its retry with the same id answered %s; a retry must be acknowledged (%s)", d.ID, first.Status, describe(second), r.rule())
+	}
+	return pass("delivery %s acknowledged (%d), its retry with the same id acknowledged (%d)", d.ID, first.Status, second.Status)
+}
+
+func (r *runner) unknownType(ctx context.Context) Result {
+	e := r.base()
+	typ := unknownTypeFor(r.p, e.Type)
+	root, err := jsontree.Parse(e.Example)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if jsontree.SetPointer(root, r.p.TypeAt, func(any) any { return typ }) == 0 {
+		return skip("the %s example has no type at %s", e.Type, r.p.TypeAt)
+	}
+	body, err := jsontree.Marshal(root)
+	if err != nil {
+		return fail("%v", err)
+	}
+	d, err := delivery.FromBody(r.p, body, delivery.BuildOptions{Now: r.now})
+	if err != nil {
+		return fail("%v", err)
+	}
+	if err := r.sign(d, r.o.Keys, signing.Params{}); err != nil {
+		return fail("%v", err)
+	}
+	a := r.send(ctx, typ, d)
+	switch {
+	case ctx.Err() != nil:
+		return Result{}
+	case r.acknowledged(a):
+		return pass("%s acknowledged (%d)", typ, a.Status)
+	case a.Err == nil && a.Status >= 500:
+		return fail("%s crashed the endpoint (%s); acknowledge types you do not know and ignore them", typ, describe(a))
+	}
+	res := fail("%s not acknowledged (%s): %s; acknowledge types you do not know and ignore them", typ, r.rule(), describe(a))
+	if r.p.ID == "clment" {
+		res.Detail += " (Clment ships changed payloads as new versioned types beside the old ones)"
+	}
+	return res
+}
+
+func (r *runner) timeout(ctx context.Context) Result {
+	if len(r.answers) == 0 {
+		e := r.base()
+		d, err := r.build(e)
+		if err != nil {
+			return fail("%v", err)
+		}
+		r.send(ctx, e.Type, d)
+		if ctx.Err() != nil {
+			return Result{}
+		}
+	}
+	var late []string
+	var answered []labelled
+	for _, l := range r.answers {
+		switch {
+		case l.a.TimedOut:
+			late = append(late, l.label)
+		case l.a.Err == nil:
+			answered = append(answered, l)
+		}
+	}
+	if len(answered) == 0 && len(late) == 0 {
+		return fail("no answer to time: %s", describe(r.answers[0].a))
+	}
+	slowest := labelled{}
+	for _, l := range answered {
+		if l.a.Duration >= slowest.a.Duration {
+			slowest = l
+		}
+	}
+	sl := fmt.Sprintf("slowest answer %s (%s)", round(slowest.a.Duration), slowest.label)
+	if len(answered) == 0 {
+		sl = "no answer came"
+	}
+	var slow []string
+	for _, l := range answered {
+		if l.a.Duration > r.limit/2 {
+			slow = append(slow, fmt.Sprintf("%s %s", l.label, round(l.a.Duration)))
+		}
+	}
+	if len(slow) > 0 {
+		sl += fmt.Sprintf("; slow (over half the limit): %s", list(slow))
+	}
+	n := plural(len(r.answers), "answer")
+	if !r.documented && r.o.Timeout == 0 {
+		res := skip("%s does not document a timeout; whk waited up to %s: %s", r.p.Name, short(r.limit), sl)
+		if len(late) > 0 {
+			res.Detail = fmt.Sprintf("%s does not document a timeout; %d of %s did not come within whk's %s: %s", r.p.Name, len(late), n, short(r.limit), list(late))
+		}
+		return res
+	}
+	if len(late) > 0 {
+		return fail("%d of %s did not come within %s %s: %s", len(late), n, r.limitSource, short(r.limit), list(late))
+	}
+	return pass("%s within %s %s; %s", n, r.limitSource, short(r.limit), sl)
+}
+
+// titleFor names a check the way the provider's scheme needs: CM.com Sign has a token,
+// Oneflow a signature field.
+func (r *runner) titleFor(id string) string {
+	switch s := r.o.Scheme.(type) {
+	case *signing.Token:
+		if id == CheckBadSignature {
+			return "a wrong token in " + s.Header + " is rejected with 4xx"
+		}
+		return "a delivery without the " + s.Header + " header is rejected with 4xx"
+	case *signing.Oneflow:
+		if id == CheckBadSignature {
+			return "a wrong " + s.Field + " field is rejected with 4xx"
+		}
+		return "a delivery without a " + s.Field + " field is rejected with 4xx"
+	}
+	return ""
+}
+
+// unknownTypeFor makes an event type the receiver cannot know, in the provider's style:
+// for Clment a versioned type, as Clment ships changed payloads.
+func unknownTypeFor(p *catalog.Provider, base string) string {
+	switch {
+	case p.ID == "clment":
+		return base + ".v2"
+	case strings.Contains(base, ":"):
+		return "whk_test:unknown_event"
+	case strings.Contains(base, "."):
+		return "whk.test.unknown_event"
+	}
+	return "whk_test_unknown_event"
+}
+
+// tamper alters a signed body the way an attacker would: a timestamp moved back an hour,
+// or, when the provider has none, a field added. The headers stay as signed.
+func tamper(p *catalog.Provider, d *delivery.Delivery, now time.Time) (string, error) {
+	root, err := jsontree.Parse(d.Body)
+	if err != nil {
+		return "", err
+	}
+	what := ""
+	for _, f := range p.Fresh {
+		if f.Kind != "time" {
+			continue
+		}
+		if jsontree.SetPointer(root, f.At, func(any) any { return now.UTC().Add(-time.Hour).Format(f.Layout) }) > 0 {
+			what = "body altered after signing (" + strings.TrimPrefix(strings.ReplaceAll(f.At, "/*", "[]"), "/") + " moved an hour back)"
+			break
+		}
+	}
+	if what == "" {
+		obj, ok := root.(*jsontree.Object)
+		if !ok {
+			return "", fmt.Errorf("the body is not a JSON object")
+		}
+		obj.Set("whk_tampered", true)
+		what = "body altered after signing (a field added)"
+	}
+	if d.Body, err = jsontree.Marshal(root); err != nil {
+		return "", err
+	}
+	return what, nil
+}
+
+// corruptIronclad flips one bit of the RSA signature in the verification header, so it
+// is well-formed but does not verify.
+func corruptIronclad(d *delivery.Delivery, header string) error {
+	for i, h := range d.Headers {
+		if !strings.EqualFold(h.Name, header) {
+			continue
+		}
+		v, err := signing.ParseVerification(h.Value)
+		if err != nil {
+			return err
+		}
+		sig, err := v.SignatureBytes()
+		if err != nil {
+			return err
+		}
+		sig[len(sig)/2] ^= 0x01
+		v.Signature = base64.StdEncoding.EncodeToString(sig)
+		v.Encoding = "base64"
+		b, _ := json.Marshal(v)
+		d.Headers[i].Value = string(b)
+		return nil
+	}
+	return fmt.Errorf("the delivery has no %s header", header)
+}
+
+func dropHeader(d *delivery.Delivery, name string) {
+	out := d.Headers[:0]
+	for _, h := range d.Headers {
+		if !strings.EqualFold(h.Name, name) {
+			out = append(out, h)
+		}
+	}
+	d.Headers = out
+}
+
+// dropTopLevel removes a top-level key from a JSON object, keeping the other keys'
+// order.
+func dropTopLevel(body []byte, key string) ([]byte, error) {
+	root, err := jsontree.Parse(body)
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := root.(*jsontree.Object)
+	if !ok {
+		return nil, fmt.Errorf("the body is not a JSON object")
+	}
+	keys := obj.Keys[:0]
+	for _, k := range obj.Keys {
+		if k != key {
+			keys = append(keys, k)
+		}
+	}
+	obj.Keys = keys
+	delete(obj.Values, key)
+	return jsontree.Marshal(obj)
+}
+
+func countStatuses(m map[int]int) string {
+	var codes []int
+	for c := range m {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	var parts []string
+	for _, c := range codes {
+		if m[c] == 1 {
+			parts = append(parts, fmt.Sprint(c))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d ×%d", c, m[c]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// short writes whole minutes and hours without Go's trailing zero units: 10m, 2h.
+func short(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "m0s")
+	if s != d.String() {
+		s += "m"
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func randomHex(n int) string { return hex.EncodeToString(randomBytes(n)) }

@@ -1,0 +1,268 @@
+package conformance_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/conformance"
+	"github.com/whk-cli/whk/internal/conformance/receivertest"
+	"github.com/whk-cli/whk/internal/signing"
+)
+
+var (
+	rsaOnce sync.Once
+	rsaKey  *rsa.PrivateKey
+)
+
+// keysFor returns the test keys of a provider: a secret, or an RSA pair for Ironclad.
+func keysFor(t *testing.T, p *catalog.Provider) (sign, verify signing.Keys) {
+	t.Helper()
+	switch p.Scheme.Name {
+	case catalog.SchemeIroncladRSA:
+		rsaOnce.Do(func() {
+			var err error
+			if rsaKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+				panic(err)
+			}
+		})
+		return signing.Keys{PrivateKey: rsaKey}, signing.Keys{PublicKey: &rsaKey.PublicKey}
+	case catalog.SchemeStandardWebhooks:
+		k := signing.Keys{Secret: []byte("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")}
+		return k, k
+	}
+	k := signing.Keys{Secret: []byte(p.ID + "_test_secret")}
+	return k, k
+}
+
+// runAgainst runs whk test against h on 127.0.0.1 and returns the outcomes by check.
+func runAgainst(t *testing.T, p *catalog.Provider, flaw receivertest.Flaw, opts func(*conformance.Options)) map[string]conformance.Result {
+	t.Helper()
+	s, err := signing.For(p, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk, vk := keysFor(t, p)
+	srv := httptest.NewServer(receivertest.New(p, s, vk, flaw))
+	defer srv.Close()
+	o := conformance.Options{Provider: p, URL: srv.URL, Scheme: s, Keys: sk, Client: srv.Client()}
+	if opts != nil {
+		opts(&o)
+	}
+	var streamed []string
+	o.OnResult = func(r conformance.Result) { streamed = append(streamed, r.Check) }
+	results, err := conformance.Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]conformance.Result{}
+	var ids []string
+	for _, r := range results {
+		out[r.Check] = r
+		ids = append(ids, r.Check)
+	}
+	if strings.Join(streamed, ",") != strings.Join(ids, ",") {
+		t.Errorf("OnResult saw %v, Run returned %v", streamed, ids)
+	}
+	return out
+}
+
+func failed(res map[string]conformance.Result) []string {
+	var out []string
+	for id, r := range res {
+		if r.Outcome == conformance.Fail {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestCarefulReceiverPassesForEveryProvider(t *testing.T) {
+	c := catalog.MustBuiltin()
+	for _, p := range c.Providers() {
+		t.Run(p.ID, func(t *testing.T) {
+			res := runAgainst(t, p, receivertest.Careful, nil)
+			if f := failed(res); len(f) > 0 {
+				for _, id := range f {
+					t.Errorf("%s failed: %s", id, res[id].Detail)
+				}
+			}
+			if len(res) != len(conformance.Checks) {
+				t.Errorf("got %d results, want %d", len(res), len(conformance.Checks))
+			}
+			wantSkip := map[string]bool{}
+			if p.Scheme.Name != catalog.SchemeStandardWebhooks {
+				wantSkip[conformance.CheckStaleTimestamp] = true
+			}
+			if p.Scheme.Name == catalog.SchemeOneflowSHA1 || p.Scheme.Name == catalog.SchemeHeaderToken {
+				wantSkip[conformance.CheckTamperedBody] = true
+			}
+			if p.Timeout == 0 {
+				wantSkip[conformance.CheckTimeout] = true
+			}
+			for id, r := range res {
+				if (r.Outcome == conformance.Skip) != wantSkip[id] {
+					t.Errorf("%s: %s (%s), want skip=%v", id, r.Outcome, r.Detail, wantSkip[id])
+				}
+				if r.Detail == "" || r.Title == "" {
+					t.Errorf("%s has no detail or title", id)
+				}
+			}
+		})
+	}
+}
+
+// TestCarelessReceiversAreNamed: each careless receiver fails the checks that describe
+// its mistake, for every provider where the mistake matters.
+func TestCarelessReceiversAreNamed(t *testing.T) {
+	c := catalog.MustBuiltin()
+	signsBody := func(p *catalog.Provider) bool {
+		return p.Scheme.Name != catalog.SchemeOneflowSHA1 && p.Scheme.Name != catalog.SchemeHeaderToken
+	}
+	tests := []struct {
+		flaw receivertest.Flaw
+		want func(p *catalog.Provider) []string
+	}{
+		{receivertest.NoVerify, func(p *catalog.Provider) []string {
+			out := []string{conformance.CheckBadSignature, conformance.CheckMissingSignature}
+			if signsBody(p) {
+				out = append(out, conformance.CheckTamperedBody)
+			}
+			if p.Scheme.Name == catalog.SchemeStandardWebhooks {
+				out = append(out, conformance.CheckStaleTimestamp)
+			}
+			return out
+		}},
+		{receivertest.ParseFirst, func(p *catalog.Provider) []string {
+			if !signsBody(p) {
+				return nil // the signature does not cover the body: re-encoding it is harmless
+			}
+			return []string{conformance.CheckSignedDelivery}
+		}},
+		{receivertest.NoDedupe, func(*catalog.Provider) []string {
+			return []string{conformance.CheckDuplicate, conformance.CheckRetry}
+		}},
+		{receivertest.Status201, func(p *catalog.Provider) []string {
+			if p.Success.Rule != "200" {
+				return nil // 201 is a 2xx, which these providers accept
+			}
+			return []string{conformance.CheckSignedDelivery, conformance.CheckDuplicate, conformance.CheckRetry, conformance.CheckUnknownType}
+		}},
+		{receivertest.CrashOnUnknown, func(*catalog.Provider) []string {
+			return []string{conformance.CheckUnknownType}
+		}},
+	}
+	for _, tt := range tests {
+		for _, p := range c.Providers() {
+			t.Run(string(tt.flaw)+"/"+p.ID, func(t *testing.T) {
+				res := runAgainst(t, p, tt.flaw, nil)
+				got := failed(res)
+				want := tt.want(p)
+				for _, id := range want {
+					if res[id].Outcome != conformance.Fail {
+						t.Errorf("%s: %s (%s), want fail", id, res[id].Outcome, res[id].Detail)
+					}
+				}
+				if len(want) == 0 && len(got) > 0 {
+					t.Errorf("failed %v, want none", got)
+				}
+			})
+		}
+	}
+}
+
+func TestHangingReceiverFailsTheTimeoutCheck(t *testing.T) {
+	p, _ := catalog.MustBuiltin().Provider("clment")
+	e, _ := p.Event("review.completed")
+	res := runAgainst(t, p, receivertest.Hang, func(o *conformance.Options) {
+		o.Timeout = 50 * time.Millisecond
+		o.Events = []*catalog.Event{e}
+		o.Checks = []string{conformance.CheckSignedDelivery, conformance.CheckTimeout}
+	})
+	if r := res[conformance.CheckTimeout]; r.Outcome != conformance.Fail || !strings.Contains(r.Detail, "did not come within the --timeout 50ms") {
+		t.Errorf("timeout: %s %s", r.Outcome, r.Detail)
+	}
+	if r := res[conformance.CheckSignedDelivery]; r.Outcome != conformance.Fail || !strings.Contains(r.Detail, "no answer within 50ms") {
+		t.Errorf("signed-delivery: %s %s", r.Outcome, r.Detail)
+	}
+}
+
+func TestDetailsSayWhatHappened(t *testing.T) {
+	c := catalog.MustBuiltin()
+	tests := []struct {
+		provider string
+		flaw     receivertest.Flaw
+		check    string
+		want     string
+	}{
+		{"clment", receivertest.Careful, conformance.CheckUnknownType, "contract.created.v2 acknowledged (200)"},
+		{"clment", receivertest.CrashOnUnknown, conformance.CheckUnknownType, `contract.created.v2 crashed the endpoint (500 "panic: unknown event type contract.created.v2")`},
+		{"clment", receivertest.Careful, conformance.CheckTimeout, "within Clment's 10s"},
+		{"clment", receivertest.Careful, conformance.CheckStaleTimestamp, "X-Clment-Delivery-Timestamp is not covered by the signature"},
+		{"clment", receivertest.NoVerify, conformance.CheckTamperedBody, "occurredAt moved an hour back): accepted with 200"},
+		{"clment", receivertest.ParseFirst, conformance.CheckSignedDelivery, "verify the raw body bytes before parsing them"},
+		{"oneflow", receivertest.Status201, conformance.CheckSignedDelivery, "31 of 31 not acknowledged (Oneflow wants exactly 200): contract:content_update: 201;"},
+		{"oneflow", receivertest.NoVerify, conformance.CheckBadSignature, "a wrong signature field: accepted with 200"},
+		{"oneflow", receivertest.Careful, conformance.CheckTamperedBody, "not the body"},
+		{"cm-sign", receivertest.Careful, conformance.CheckBadSignature, "a wrong token in X-Webhook-Token: rejected with 401"},
+		{"cm-sign", receivertest.Careful, conformance.CheckTimeout, "CM.com Sign does not document a timeout"},
+		{"ironclad", receivertest.NoDedupe, conformance.CheckDuplicate, `then 409 "duplicate key value violates unique constraint" when sent again`},
+		{"standard-webhooks", receivertest.Careful, conformance.CheckStaleTimestamp, "webhook-timestamp 10m ago: rejected with 401; webhook-timestamp 10m ahead: rejected with 401 (the reference tolerance is 5m)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.provider+"/"+tt.check+"/"+string(tt.flaw), func(t *testing.T) {
+			p, err := c.Provider(tt.provider)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := runAgainst(t, p, tt.flaw, func(o *conformance.Options) { o.Checks = []string{tt.check} })
+			if len(res) != 1 {
+				t.Fatalf("ran %d checks, want 1", len(res))
+			}
+			if d := res[tt.check].Detail; !strings.Contains(d, tt.want) {
+				t.Errorf("detail %q\nwant it to contain %q", d, tt.want)
+			}
+		})
+	}
+}
+
+func TestConnectionRefusedFailsEveryCheck(t *testing.T) {
+	srv := httptest.NewServer(nil)
+	url := srv.URL
+	srv.Close()
+	p, _ := catalog.MustBuiltin().Provider("lac")
+	s, _ := signing.For(p, "")
+	e, _ := p.Event("test.ping")
+	res, err := conformance.Run(context.Background(), conformance.Options{Provider: p, URL: url, Scheme: s,
+		Keys: signing.Keys{Secret: []byte("x")}, Events: []*catalog.Event{e}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Outcome == conformance.Pass {
+			t.Errorf("%s passed against a closed port: %s", r.Check, r.Detail)
+		}
+	}
+	if d := res[0].Detail; !strings.Contains(d, "connection refused") {
+		t.Errorf("detail %q does not say connection refused", d)
+	}
+}
+
+func TestCancelledContextStops(t *testing.T) {
+	p, _ := catalog.MustBuiltin().Provider("clment")
+	s, _ := signing.For(p, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := conformance.Run(ctx, conformance.Options{Provider: p, URL: "http://127.0.0.1:1/", Scheme: s, Keys: signing.Keys{Secret: []byte("x")}})
+	if err == nil {
+		t.Fatal("no error after cancel")
+	}
+}

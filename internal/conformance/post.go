@@ -1,0 +1,33 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/whk-cli/whk/internal/delivery"
+)
+
+// Answer is what the endpoint said to one delivery.
+type Answer struct {
+	delivery.Attempt
+	// TimedOut says the answer did not come within the timeout.
+	TimedOut bool
+}
+
+// send posts d with whk send's poster (the provider's headers and body, no redirects
+// followed) and keeps the answer for the timeout check.
+func (r *runner) send(ctx context.Context, label string, d *delivery.Delivery) Answer {
+	a := Answer{Attempt: r.poster.Post(ctx, d)}
+	if a.Err != nil {
+		a.TimedOut = a.Kind == delivery.ErrTimeout
+		if a.TimedOut {
+			a.Err = fmt.Errorf("no answer within %s", short(r.limit))
+		} else if why := errorText(a.Err); a.Kind != delivery.ErrOther && why != string(a.Kind) {
+			a.Err = fmt.Errorf("%s (%s)", a.Kind, why)
+		}
+	}
+	if ctx.Err() == nil {
+		r.answers = append(r.answers, labelled{label, a})
+	}
+	return a
+}

@@ -1,0 +1,114 @@
+// Package receivertest holds webhook receivers to run `whk test` against: a careful one
+// built on whk's own signing package, for any provider in the catalog, and careless
+// variants that each make one mistake real receivers make.
+package receivertest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/signing"
+)
+
+// Flaw is one mistake a careless receiver makes.
+type Flaw string
+
+// The flaws whk test must name.
+const (
+	// Careful makes no mistake.
+	Careful Flaw = ""
+	// NoVerify accepts every delivery without checking its signature or token.
+	NoVerify Flaw = "no-verify"
+	// ParseFirst decodes the body and verifies its re-encoding instead of the raw bytes.
+	ParseFirst Flaw = "parse-first"
+	// NoDedupe refuses a delivery id it has seen (409 Conflict), as a unique key would.
+	NoDedupe Flaw = "no-dedupe"
+	// Status201 answers 201 Created instead of 200.
+	Status201 Flaw = "status-201"
+	// CrashOnUnknown answers 500 to event types it does not know.
+	CrashOnUnknown Flaw = "crash-on-unknown"
+	// Hang never answers; it waits until the sender gives up.
+	Hang Flaw = "hang"
+)
+
+// Flaws lists every flaw, for tests that run them all.
+var Flaws = []Flaw{NoVerify, ParseFirst, NoDedupe, Status201, CrashOnUnknown, Hang}
+
+// Receiver is an http.Handler for one provider's deliveries.
+type Receiver struct {
+	Provider *catalog.Provider
+	Scheme   signing.Scheme
+	Keys     signing.Keys
+	Flaw     Flaw
+
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// New returns a receiver with the given flaw (Careful for none).
+func New(p *catalog.Provider, s signing.Scheme, k signing.Keys, flaw Flaw) *Receiver {
+	return &Receiver{Provider: p, Scheme: s, Keys: k, Flaw: flaw, seen: map[string]bool{}}
+}
+
+// ServeHTTP implements http.Handler.
+func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	if rc.Flaw == Hang {
+		// With the body read, the server notices the sender hanging up and cancels the
+		// request's context; the timer only makes sure a test server always stops.
+		select {
+		case <-r.Context().Done():
+		case <-time.After(time.Minute):
+		}
+		return
+	}
+	var doc any
+	if rc.Flaw == ParseFirst {
+		if err := json.Unmarshal(body, &doc); err != nil {
+			http.Error(w, "not JSON", http.StatusBadRequest)
+			return
+		}
+		body, _ = json.Marshal(doc)
+	}
+	if rc.Flaw != NoVerify {
+		res, err := rc.Scheme.Verify(body, r.Header, rc.Keys, signing.VerifyOptions{Now: time.Now()})
+		if err != nil || !res.Valid {
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		http.Error(w, "not JSON", http.StatusBadRequest)
+		return
+	}
+	if rc.Flaw == CrashOnUnknown {
+		for _, t := range rc.Provider.TypesOf(doc) {
+			if _, err := rc.Provider.Event(t); err != nil && t != "whk.test" {
+				http.Error(w, "panic: unknown event type "+t, http.StatusInternalServerError)
+				return
+			}
+		}
+	}
+	id := rc.Provider.IDOf(r.Header, doc)
+	rc.mu.Lock()
+	dup := rc.seen[id]
+	rc.seen[id] = true
+	rc.mu.Unlock()
+	if dup && rc.Flaw == NoDedupe {
+		http.Error(w, "duplicate key value violates unique constraint", http.StatusConflict)
+		return
+	}
+	if rc.Flaw == Status201 {
+		w.WriteHeader(http.StatusCreated)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}

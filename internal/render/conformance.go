@@ -1,0 +1,209 @@
+package render
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/lipgloss/table"
+
+	"github.com/whk-cli/whk/internal/conformance"
+)
+
+// conformanceDetailWidth is where the terminal table wraps a check's detail.
+const conformanceDetailWidth = 64
+
+// ConformanceSuite is one run of `whk test`: what was tested and what came out.
+type ConformanceSuite struct {
+	Provider string
+	URL      string
+	Results  []conformance.Result
+	Duration time.Duration
+}
+
+// Counts returns how many checks passed, failed and were skipped.
+func (s ConformanceSuite) Counts() (passed, failed, skipped int) {
+	for _, r := range s.Results {
+		switch r.Outcome {
+		case conformance.Pass:
+			passed++
+		case conformance.Fail:
+			failed++
+		case conformance.Skip:
+			skipped++
+		}
+	}
+	return
+}
+
+// ConformanceSummary is the one-line summary `whk test` prints on stderr.
+func ConformanceSummary(s ConformanceSuite) string {
+	p, f, k := s.Counts()
+	checks := "checks"
+	if len(s.Results) == 1 {
+		checks = "check"
+	}
+	return fmt.Sprintf("%d passed, %d failed, %d skipped (%d %s of %s against %s in %s)",
+		p, f, k, len(s.Results), checks, s.Provider, s.URL, FormatDuration(s.Duration))
+}
+
+// ConformanceTable writes the results as a table: check, result, detail, time. With
+// tty it is a lipgloss table whose result column is coloured (when the styles are);
+// piped, it is plain aligned text.
+func ConformanceTable(w io.Writer, st Styles, tty bool, results []conformance.Result) error {
+	if !tty {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "CHECK\tRESULT\tDETAIL\tTIME")
+		for _, r := range results {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Check, r.Outcome, r.Detail, FormatDuration(r.Duration))
+		}
+		return tw.Flush()
+	}
+	rows := make([][]string, len(results))
+	for i, r := range results {
+		rows[i] = []string{r.Check, string(r.Outcome), r.Detail, FormatDuration(r.Duration)}
+	}
+	cell := st.Bold.UnsetBold().Padding(0, 1)
+	t := table.New().
+		Border(lipgloss.RoundedBorder()).
+		BorderStyle(st.Dim).
+		Headers("CHECK", "RESULT", "DETAIL", "TIME").
+		Rows(rows...).
+		StyleFunc(func(row, col int) lipgloss.Style {
+			if row == table.HeaderRow {
+				return st.Bold.Padding(0, 1)
+			}
+			switch col {
+			case 1:
+				return outcomeStyle(st, results[row].Outcome).Padding(0, 1)
+			case 2:
+				return cell.Width(conformanceDetailWidth + 2)
+			case 3:
+				return st.Dim.Padding(0, 1).Align(lipgloss.Right)
+			}
+			return cell
+		})
+	_, err := fmt.Fprintln(w, t.Render())
+	return err
+}
+
+func outcomeStyle(st Styles, o conformance.Outcome) lipgloss.Style {
+	switch o {
+	case conformance.Pass:
+		return st.OK
+	case conformance.Fail:
+		return st.Fail
+	}
+	return st.Warn
+}
+
+// conformanceLine is one check in NDJSON.
+type conformanceLine struct {
+	Check      string  `json:"check"`
+	Title      string  `json:"title"`
+	Result     string  `json:"result"`
+	Detail     string  `json:"detail"`
+	DurationMS float64 `json:"duration_ms"`
+}
+
+// ConformanceJSON writes one result as one line of JSON.
+func ConformanceJSON(w io.Writer, r conformance.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(conformanceLine{r.Check, r.Title, string(r.Outcome), r.Detail, millis(r.Duration)})
+}
+
+func millis(d time.Duration) float64 {
+	return math.Round(float64(d)/float64(time.Millisecond)*1000) / 1000
+}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitMessage `xml:"failure"`
+	Skipped   *junitMessage `xml:"skipped"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// ConformanceJUnit writes the suite as JUnit XML, one test case per check.
+func ConformanceJUnit(w io.Writer, s ConformanceSuite) error {
+	_, f, k := s.Counts()
+	suite := junitSuite{
+		Name: "whk test " + s.Provider, Tests: len(s.Results), Failures: f, Skipped: k, Time: seconds(s.Duration),
+		Properties: []junitProperty{{"provider", s.Provider}, {"url", s.URL}},
+	}
+	for _, r := range s.Results {
+		c := junitCase{Name: r.Check, Classname: "whk.test." + s.Provider, Time: seconds(r.Duration)}
+		switch r.Outcome {
+		case conformance.Fail:
+			c.Failure = &junitMessage{Message: r.Title, Text: r.Detail}
+		case conformance.Skip:
+			c.Skipped = &junitMessage{Message: r.Detail}
+		default:
+			c.SystemOut = r.Title + ": " + r.Detail
+		}
+		suite.Cases = append(suite.Cases, c)
+	}
+	doc := junitSuites{Name: "whk test", Tests: suite.Tests, Failures: f, Skipped: k, Time: suite.Time, Suites: []junitSuite{suite}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+// FormatDuration writes a duration for people: 340µs, 12ms, 1.2s.
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		d = d.Round(100 * time.Millisecond)
+	case d >= time.Millisecond:
+		d = d.Round(time.Millisecond)
+	default:
+		d = d.Round(time.Microsecond)
+	}
+	return d.String()
+}
