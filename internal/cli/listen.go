@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"runtime/debug"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -232,7 +234,21 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 	case o.IO.IsStdoutTTY() || o.IO.ColourEnabled():
 		mode = render.ListenTTY
 	}
+	// A reader that goes away (`whk listen --json | head -3`) must not kill whk with
+	// SIGPIPE before the records are written: writes then fail with EPIPE instead, and
+	// listen stops as if interrupted.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	ctx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	stdoutGone := false
 	out := bufio.NewWriterSize(o.IO.Out, 64<<10)
+	flush := func() {
+		if err := out.Flush(); err != nil && !stdoutGone {
+			stdoutGone = true
+			fmt.Fprintf(errOut, "whk: cannot write to stdout (%v): stopping\n", err)
+			stopListening()
+		}
+	}
 	pr := render.NewListenPrinter(o.IO.Out, render.ListenOptions{Mode: mode, Colour: o.IO.ColourEnabled(), Verbose: o.Verbose})
 	received := 0
 	done := make(chan struct{})
@@ -258,18 +274,18 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 					rec.Add(ev.Record, ev.JSON)
 				}
 			case listener.Rejected:
-				out.Flush()
+				flush()
 				fmt.Fprint(errOut, render.Rejected(ev))
 			case listener.Error:
-				out.Flush()
+				flush()
 				fmt.Fprintln(errOut, "whk: warning: "+ev.Err.Error())
 			}
 			// Batch writes under load, but never hold a line back while idle.
 			if len(events) == 0 {
-				out.Flush()
+				flush()
 			}
 		}
-		out.Flush()
+		flush()
 	}()
 
 	serveErr := l.Serve(ctx)
