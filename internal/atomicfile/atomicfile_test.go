@@ -29,3 +29,25 @@ func TestWrite(t *testing.T) {
 		t.Fatal("write under a file succeeded")
 	}
 }
+
+func TestWriteUnsynced(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "r.json")
+	if err := WriteUnsynced(p, []byte("one"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Flush(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(p)
+	if string(b) != "one" {
+		t.Fatalf("content %q", b)
+	}
+	if err := WriteUnsynced(filepath.Join(dir, "missing", "r.json"), []byte("x"), 0o644); err == nil {
+		t.Fatal("write into a missing directory succeeded")
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
+	if len(left) > 0 {
+		t.Fatalf("temp files left: %v", left)
+	}
+}

@@ -6,10 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,9 +23,31 @@ import (
 func Main() int {
 	ios := iostreams.System()
 	f := cmdutil.New(ios)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// The signals stay caught until the process exits (main calls os.Exit next): the
+	// first one cancels the context and the command winds down (listen drains and
+	// flushes its records). A copy of it arriving at once, such as the one `timeout`
+	// sends to the process group, is ignored; a second Ctrl-C a moment later is a
+	// user who does not want to wait, and exits at once.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	go forceQuit(sigs, cancel, ios.ErrOut)
 	return Run(ctx, f, os.Args[1:])
+}
+
+// forceQuitAfter is how long after the first signal a second one means "stop now".
+const forceQuitAfter = time.Second
+
+func forceQuit(sigs <-chan os.Signal, cancel context.CancelFunc, errOut io.Writer) {
+	<-sigs
+	first := time.Now()
+	cancel()
+	for range sigs {
+		if time.Since(first) >= forceQuitAfter {
+			fmt.Fprintln(errOut, "whk: interrupted again: exiting without waiting")
+			os.Exit(cmdutil.ExitCode(cmdutil.ErrInterrupted))
+		}
+	}
 }
 
 // Run executes the command tree with args and returns the exit status; errors are
@@ -97,6 +121,7 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 		NewCmdVersion(f),
 		NewCmdCompletion(f, nil),
 		NewCmdSend(f, nil), NewCmdReplay(f, nil),
+		NewCmdListen(f, nil),
 	)
 	WireCompletions(root, f)
 	// Unknown subcommands are usage errors with a suggestion, as gh does.

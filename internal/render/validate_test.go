@@ -9,7 +9,7 @@ import (
 	"github.com/whk-cli/whk/internal/validation"
 )
 
-func renderAll(t *testing.T, format string, rs ...validation.Result) string {
+func renderValidate(t *testing.T, format string, rs ...validation.Result) string {
 	t.Helper()
 	var b bytes.Buffer
 	r, err := NewValidateRenderer(format, &b, false)
@@ -36,7 +36,7 @@ var awkward = validation.Result{Source: "a,b:c%.json", Line: 3, Provider: "onefl
 	Errors: []validation.Problem{{Pointer: "/events/0", Message: "bad\nvalue <&> \"q\" \x01"}}}
 
 func TestValidateGitHubEscapes(t *testing.T) {
-	got := renderAll(t, "github", awkward)
+	got := renderValidate(t, "github", awkward)
 	want := "::error file=a%2Cb%3Ac%25.json,line=3,title=oneflow contract%3Apublish::/events/0: bad%0Avalue <&> \"q\" \x01\n"
 	if got != want {
 		t.Fatalf("got  %q\nwant %q", got, want)
@@ -44,7 +44,7 @@ func TestValidateGitHubEscapes(t *testing.T) {
 }
 
 func TestValidateJUnitEscapes(t *testing.T) {
-	got := renderAll(t, "junit", awkward, validation.Result{Source: "-", Provider: "clment", Type: "review.completed"})
+	got := renderValidate(t, "junit", awkward, validation.Result{Source: "-", Provider: "clment", Type: "review.completed"})
 	for _, want := range []string{
 		`<testsuites name="whk validate" tests="2" failures="1" errors="0" time="1.500">`,
 		`<testcase name="a,b:c%.json:3" classname="oneflow.contract:publish">`,

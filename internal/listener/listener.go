@@ -1,0 +1,470 @@
+// Package listener is whk's webhook receiver: it reads each request within limits,
+// works out the provider and event, verifies the signature, validates the body against
+// the generated schema, flags duplicates, answers, and emits one typed event per
+// request. It prints nothing; internal/render turns the events into output.
+package listener
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/record"
+	"github.com/whk-cli/whk/internal/schema"
+	"github.com/whk-cli/whk/internal/signing"
+)
+
+// Defaults for Config's zero values.
+const (
+	DefaultAddr              = "127.0.0.1:8080"
+	DefaultMaxBody           = 10 << 20
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultForwardTimeout    = 30 * time.Second
+	DefaultDrainTimeout      = 30 * time.Second
+	// DefaultSeen is how many delivery ids the duplicate check remembers.
+	DefaultSeen = 100_000
+)
+
+// Event is what the listener emits: Ready, *Delivery, Rejected or Error.
+type Event interface{ listenerEvent() }
+
+// Ready says the listener accepts requests at URL.
+type Ready struct {
+	URL string
+}
+
+// Delivery is one request received at the listener's path and answered.
+type Delivery struct {
+	// Record is the delivery record of the CLI contract, secrets redacted.
+	Record *record.Record
+	// JSON is Record.Marshal(), computed once in the request's goroutine.
+	JSON []byte
+	// Types are every event type the body names (Oneflow sends several).
+	Types []string
+	// Warnings are caveats about the signature (Oneflow's does not cover the body) and
+	// the forward.
+	Warnings []string
+	// Forward is the --forward-to app's answer; nil without --forward-to.
+	Forward *Forward
+}
+
+// Forward is what the app behind --forward-to answered.
+type Forward struct {
+	URL         string
+	Status      int
+	ContentType string
+	Body        []byte
+	// Err is set when the app could not be reached; whk then answered 502.
+	Err error
+}
+
+// Rejected is a request whk answered without treating it as a delivery (a path other
+// than the listener's).
+type Rejected struct {
+	At     time.Time
+	Method string
+	Path   string
+	Status int
+	Reason string
+}
+
+// Error is a problem outside any one answer (a record that could not be written).
+type Error struct {
+	Err error
+}
+
+func (Ready) listenerEvent()     {}
+func (*Delivery) listenerEvent() {}
+func (Rejected) listenerEvent()  {}
+func (Error) listenerEvent()     {}
+
+// Config sets up a Listener. Zero values take the defaults above.
+type Config struct {
+	Addr string
+	// Path is where deliveries arrive: a path ending in "/" takes everything under it.
+	Path    string
+	Catalog *catalog.Catalog
+	// Provider forces the provider (-p); nil detects it per request.
+	Provider *catalog.Provider
+	// Keys returns what to verify p's signatures with, or nil when there is nothing
+	// (the signature is then "unchecked").
+	Keys func(p *catalog.Provider) *signing.Keys
+	// AuthHeader renames the header-token scheme's header (CM.com Sign --auth-header).
+	AuthHeader string
+	Tolerance  time.Duration
+	Validator  *schema.Validator
+	// Status answers every delivery with this status instead of 200.
+	Status int
+	// ForwardTo relays each delivery to this URL and answers with the app's answer.
+	ForwardTo string
+	Client    *http.Client
+	MaxBody   int64
+	// Seen bounds the duplicate check's memory (delivery ids remembered).
+	Seen int
+
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	IdleTimeout       time.Duration
+	ForwardTimeout    time.Duration
+	DrainTimeout      time.Duration
+
+	Now func() time.Time
+	// Events receives every event, in the order they happen. Sends block: a slow
+	// reader slows the answers down rather than losing deliveries. Serve sends nothing
+	// after it returns; the caller closes the channel.
+	Events chan<- Event
+}
+
+// Listener is a bound, not yet serving, receiver.
+type Listener struct {
+	cfg     Config
+	ln      net.Listener
+	url     string
+	seen    *seenSet
+	redact  []string
+	hardCtx context.Context
+	hardEnd context.CancelFunc
+
+	// gate counts the requests (and error-log writes) that may still send an event;
+	// once closed, none may start, so nothing is sent after Serve returns.
+	gateMu sync.Mutex
+	gate   *sync.Cond
+	active int
+	closed bool
+
+	connMu   sync.Mutex
+	newConns map[net.Conn]struct{}
+	stopping bool
+}
+
+// Listen binds cfg.Addr. Port 0 picks a free port; URL reports the real one.
+func Listen(cfg Config) (*Listener, error) {
+	if cfg.Catalog == nil {
+		return nil, errors.New("listener: no catalog")
+	}
+	if cfg.Events == nil {
+		return nil, errors.New("listener: no events channel")
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if cfg.Path == "" {
+		cfg.Path = "/"
+	}
+	if !strings.HasPrefix(cfg.Path, "/") {
+		cfg.Path = "/" + cfg.Path
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Seen <= 0 {
+		cfg.Seen = DefaultSeen
+	}
+	if cfg.Validator == nil {
+		cfg.Validator = schema.New(schemaOptions())
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Keys == nil {
+		cfg.Keys = func(*catalog.Provider) *signing.Keys { return nil }
+	}
+	setDuration(&cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	setDuration(&cfg.ReadTimeout, DefaultReadTimeout)
+	setDuration(&cfg.IdleTimeout, DefaultIdleTimeout)
+	setDuration(&cfg.ForwardTimeout, DefaultForwardTimeout)
+	setDuration(&cfg.DrainTimeout, DefaultDrainTimeout)
+	if cfg.ForwardTo != "" && cfg.Client == nil {
+		cfg.Client = &http.Client{}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, err
+	}
+	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), newConns: map[net.Conn]struct{}{}}
+	l.url = "http://" + dialable(ln.Addr()) + cfg.Path
+	l.hardCtx, l.hardEnd = context.WithCancel(context.Background())
+	l.gate = sync.NewCond(&l.gateMu)
+	return l, nil
+}
+
+// dialable is the bound address as a client on this machine reaches it: an unspecified
+// address (0.0.0.0, ::) becomes the loopback one.
+func dialable(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok || !ta.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(ta.Port))
+}
+
+func setDuration(d *time.Duration, def time.Duration) {
+	if *d <= 0 {
+		*d = def
+	}
+}
+
+// URL is where the listener receives deliveries, with the real port.
+func (l *Listener) URL() string { return l.url }
+
+// Addr is the bound address.
+func (l *Listener) Addr() net.Addr { return l.ln.Addr() }
+
+// Serve emits Ready, answers requests until ctx is done, then stops accepting,
+// lets in-flight requests finish (up to DrainTimeout) and returns. Every request that
+// was answered has had its event sent by the time Serve returns.
+func (l *Listener) Serve(ctx context.Context) error {
+	srv := &http.Server{
+		Handler:           http.HandlerFunc(l.serveHTTP),
+		ReadHeaderTimeout: l.cfg.ReadHeaderTimeout,
+		ReadTimeout:       l.cfg.ReadTimeout,
+		// Writing may wait for the --forward-to app.
+		WriteTimeout: l.cfg.ReadTimeout + l.cfg.ForwardTimeout,
+		IdleTimeout:  l.cfg.IdleTimeout,
+		ErrorLog:     log.New(errorWriter{l}, "", 0),
+		ConnState:    l.track,
+	}
+	l.cfg.Events <- Ready{URL: l.url}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l.ln) }()
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-served:
+	}
+	drain, cancel := context.WithTimeout(context.Background(), l.cfg.DrainTimeout)
+	defer cancel()
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(drain) }()
+	l.cutOffNewConns()
+	if <-shut != nil {
+		// Requests still running after the drain window lose their connection.
+		l.hardEnd()
+		srv.Close()
+	}
+	l.hardEnd()
+	l.gateMu.Lock()
+	l.closed = true
+	for l.active > 0 {
+		l.gate.Wait()
+	}
+	l.gateMu.Unlock()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// errorWriter turns net/http's error log (accept errors, handler panics) into Error
+// events.
+type errorWriter struct{ l *Listener }
+
+func (w errorWriter) Write(p []byte) (int, error) {
+	if w.l.enter() {
+		defer w.l.leave()
+		w.l.cfg.Events <- Error{Err: errors.New(strings.TrimSpace(string(p)))}
+	}
+	return len(p), nil
+}
+
+// enter admits one more event sender, unless Serve is past its drain.
+func (l *Listener) enter() bool {
+	l.gateMu.Lock()
+	defer l.gateMu.Unlock()
+	if l.closed {
+		return false
+	}
+	l.active++
+	return true
+}
+
+func (l *Listener) leave() {
+	l.gateMu.Lock()
+	defer l.gateMu.Unlock()
+	if l.active--; l.active == 0 {
+		l.gate.Broadcast()
+	}
+}
+
+// newConnGrace is how long a connection that has sent no request yet may still send
+// one once shutdown has begun. net/http's Shutdown would wait 5 s for such connections,
+// which clients open ahead of need.
+const newConnGrace = 250 * time.Millisecond
+
+// track remembers the connections that have not sent a request yet.
+func (l *Listener) track(c net.Conn, s http.ConnState) {
+	l.connMu.Lock()
+	defer l.connMu.Unlock()
+	if s == http.StateNew {
+		l.newConns[c] = struct{}{}
+		if l.stopping {
+			c.SetReadDeadline(time.Now().Add(newConnGrace))
+		}
+	} else {
+		delete(l.newConns, c)
+	}
+}
+
+// cutOffNewConns gives connections without a request newConnGrace to send one.
+func (l *Listener) cutOffNewConns() {
+	l.connMu.Lock()
+	defer l.connMu.Unlock()
+	l.stopping = true
+	for c := range l.newConns {
+		c.SetReadDeadline(time.Now().Add(newConnGrace))
+	}
+}
+
+// inPath reports whether a request path is the listener's.
+func (l *Listener) inPath(p string) bool {
+	if strings.HasSuffix(l.cfg.Path, "/") {
+		return strings.HasPrefix(p, l.cfg.Path)
+	}
+	return p == l.cfg.Path
+}
+
+func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if !l.enter() {
+		// Only after a forced stop: the connection is already gone.
+		http.Error(w, "whk is stopping", http.StatusServiceUnavailable)
+		return
+	}
+	defer l.leave()
+	at := l.cfg.Now().UTC().Truncate(time.Microsecond)
+	if !l.inPath(r.URL.Path) {
+		http.Error(w, "whk listens at "+l.cfg.Path, http.StatusNotFound)
+		l.cfg.Events <- Rejected{At: at, Method: r.Method, Path: r.URL.RequestURI(), Status: http.StatusNotFound, Reason: "not under " + l.cfg.Path}
+		return
+	}
+	body, tooBig, readErr := l.readBody(w, r)
+	rec := &record.Record{
+		Kind:       record.KindDelivery,
+		ReceivedAt: at,
+		Method:     r.Method,
+		Path:       r.URL.RequestURI(),
+		Headers:    l.redacted(r.Header),
+		Body:       body,
+	}
+	d := &Delivery{Record: rec}
+	if l.cfg.Provider != nil {
+		rec.Provider = l.cfg.Provider.ID
+	}
+	switch {
+	case tooBig:
+		rec.Signature = &record.Signature{Status: "unchecked", Reason: "the body was not read: it is larger than --max-body"}
+		rec.Schema = &record.Schema{Status: "invalid", Errors: []record.Problem{{Pointer: "", Message: fmt.Sprintf("the body is larger than --max-body (%d bytes)", l.cfg.MaxBody)}}}
+		l.answerStatus(w, rec, http.StatusRequestEntityTooLarge, "body larger than the limit\n")
+	case readErr != nil:
+		// The client went away or was too slow: nothing can be answered, but what
+		// arrived is still shown.
+		rec.Signature = &record.Signature{Status: "unchecked", Reason: "the body could not be read"}
+		rec.Schema = &record.Schema{Status: "invalid", Errors: []record.Problem{{Pointer: "", Message: "the body could not be read: " + readErr.Error()}}}
+		l.answerStatus(w, rec, http.StatusBadRequest, "body could not be read\n")
+	default:
+		l.inspect(d, r.Header)
+		l.answer(w, r, d)
+	}
+	d.JSON, _ = rec.Marshal()
+	l.cfg.Events <- d
+}
+
+// readBody reads the body up to MaxBody. tooBig is true when the body is larger
+// (by Content-Length, or by reading one byte more).
+func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (body []byte, tooBig bool, err error) {
+	if r.ContentLength > l.cfg.MaxBody {
+		return nil, true, nil
+	}
+	body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, l.cfg.MaxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, true, nil
+	}
+	return body, false, err
+}
+
+func (l *Listener) answerStatus(w http.ResponseWriter, rec *record.Record, status int, body string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	io.WriteString(w, body)
+	rec.Response = &record.Response{Status: status}
+}
+
+// answer replies to a delivery: 200, --status, or the --forward-to app's answer.
+func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery) {
+	if l.cfg.ForwardTo != "" {
+		fw := l.forward(r, d.Record.Body)
+		d.Forward = fw
+		if fw.Err != nil {
+			d.Warnings = append(d.Warnings, "forward to "+fw.URL+" failed: "+fw.Err.Error())
+			msg := "whk: forwarding to the app failed: " + fw.Err.Error() + "\n"
+			l.answerStatus(w, d.Record, http.StatusBadGateway, msg)
+			d.Record.Response.Body = msg
+			return
+		}
+		if fw.ContentType != "" {
+			w.Header().Set("Content-Type", fw.ContentType)
+		}
+		w.WriteHeader(fw.Status)
+		w.Write(fw.Body)
+		d.Record.Response = &record.Response{Status: fw.Status, Body: string(fw.Body)}
+		return
+	}
+	status := http.StatusOK
+	if l.cfg.Status != 0 {
+		status = l.cfg.Status
+	}
+	w.WriteHeader(status)
+	d.Record.Response = &record.Response{Status: status}
+}
+
+// redacted copies the headers with every token header's value replaced.
+func (l *Listener) redacted(h http.Header) http.Header {
+	out := h.Clone()
+	for _, name := range l.redact {
+		if vs, ok := out[name]; ok {
+			for i := range vs {
+				vs[i] = record.Redacted
+			}
+		}
+	}
+	return out
+}
+
+// tokenHeaders are the canonical names of headers that carry a shared token in clear
+// (CM.com Sign's, and --auth-header).
+func tokenHeaders(c *catalog.Catalog, authHeader string) []string {
+	var out []string
+	add := func(n string) {
+		if n == "" {
+			return
+		}
+		n = http.CanonicalHeaderKey(n)
+		for _, o := range out {
+			if o == n {
+				return
+			}
+		}
+		out = append(out, n)
+	}
+	add(authHeader)
+	for _, p := range c.Providers() {
+		if p.Scheme.Name == catalog.SchemeHeaderToken {
+			add(p.Scheme.Header)
+			if p.Scheme.Header == "" {
+				add("X-Webhook-Token")
+			}
+		}
+	}
+	return out
+}
