@@ -1,4 +1,4 @@
-//go:build !jsonschema_v5
+//go:build jsonschema_v6
 
 package schema
 

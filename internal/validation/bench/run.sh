@@ -7,7 +7,7 @@
 # It generates N realistic Clment deliveries (5% with one mutation: missing field, wrong
 # type, bad enum, bad date-time) as one file each and as one NDJSON file, then measures
 # whole-process wall time (median of RUNS) and CPU time for:
-#   - whk validate (jsonschema/v6, the default build) and whk built with -tags jsonschema_v5;
+#   - whk validate (jsonschema/v5, the default build) and whk built with -tags jsonschema_v6;
 #   - ajv-cli 5 + ajv-formats (npm, installed into a temporary directory) given whk's
 #     generated schemas/clment.schema.json; ajv-cli reads only whole files, so the NDJSON
 #     row runs ajv-ndjson.js, the same Ajv2020 + ajv-formats setup in a line loop;
@@ -29,7 +29,7 @@ schema=$repo/schemas/clment.schema.json
 
 echo "== building" >&2
 go build -o "$work/whk" ./cmd/whk
-go build -tags jsonschema_v5 -o "$work/whk-v5" ./cmd/whk
+go build -tags jsonschema_v6 -o "$work/whk-v6" ./cmd/whk
 go build -o "$work/bare-v5" ./internal/validation/bench/bare
 go build -tags bare_v6 -o "$work/bare-v6" ./internal/validation/bench/bare
 echo "== generating $N deliveries" >&2
@@ -86,7 +86,7 @@ row() { # tool input wall cpu rss
 
 cd "$corpus"
 echo "== measuring ($RUNS runs each)" >&2
-for bin in whk whk-v5; do
+for bin in whk whk-v6; do
 	read -r wall cpu rss < <(measure "$bin" "$work/out" "$work/$bin" validate files)
 	sed -n 's|^files/\([^:]*\):.*|\1|p' "$work/out" | sort -u >"$work/got"
 	check "$bin (files)" "$work/got" "$work/want-files"
