@@ -1,6 +1,7 @@
 package listener
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/whk-cli/whk/internal/schema"
 	"github.com/whk-cli/whk/internal/schemagen"
 	"github.com/whk-cli/whk/internal/signing"
+	"github.com/whk-cli/whk/internal/validation"
 )
 
 // Signature statuses of the delivery record.
@@ -38,12 +40,17 @@ func (l *Listener) inspect(d *Delivery, h http.Header) {
 	var doc any
 	var parseErr error
 	switch {
-	case len(strings.TrimSpace(string(rec.Body))) == 0:
+	case len(bytes.TrimSpace(rec.Body)) == 0:
 		parseErr = errors.New("the body is empty")
 	default:
-		if err := json.Unmarshal(rec.Body, &doc); err != nil {
-			parseErr = fmt.Errorf("the body is not JSON: %v", err)
-			doc = nil
+		// The fast parser gives encoding/json's values; encoding/json says what is
+		// wrong with a body it refuses (and decodes invalid UTF-8 as it always has).
+		var ok bool
+		if doc, ok = validation.ParseJSON(rec.Body); !ok {
+			if err := json.Unmarshal(rec.Body, &doc); err != nil {
+				parseErr = fmt.Errorf("the body is not JSON: %v", err)
+				doc = nil
+			}
 		}
 	}
 
