@@ -271,7 +271,7 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 				received++
 				out.Write(pr.Delivery(ev))
 				if rec != nil {
-					rec.Add(ev.Record, ev.JSON)
+					rec.Add(ev.Record, ev.Line)
 				}
 			case listener.Rejected:
 				flush()

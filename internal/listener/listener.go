@@ -48,8 +48,12 @@ type Ready struct {
 type Delivery struct {
 	// Record is the delivery record of the CLI contract, secrets redacted.
 	Record *record.Record
-	// JSON is Record.Marshal(), computed once in the request's goroutine.
+	// JSON is Record.Marshal(), computed once in the request's goroutine; nil when the
+	// record cannot be encoded.
 	JSON []byte
+	// Line is JSON followed by a newline (JSON is Line without it): the NDJSON line and
+	// the record file's content, shared by both.
+	Line []byte
 	// Types are every event type the body names (Oneflow sends several).
 	Types []string
 	// Warnings are caveats about the signature (Oneflow's does not cover the body) and
@@ -375,8 +379,20 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		l.inspect(d, r.Header)
 		l.answer(w, r, d)
 	}
-	d.JSON, _ = rec.Marshal()
+	d.encode()
 	l.cfg.Events <- d
+}
+
+// encode sets JSON and Line: AppendJSON gives Marshal's bytes without reflection.
+func (d *Delivery) encode() {
+	// base64 of the body, plus the headers and verdicts.
+	buf := make([]byte, 0, len(d.Record.Body)/3*4+1024)
+	line, err := d.Record.AppendJSON(buf)
+	if err != nil {
+		return
+	}
+	d.Line = append(line, '\n')
+	d.JSON = d.Line[:len(line):len(line)]
 }
 
 // readBody reads the body up to MaxBody. tooBig is true when the body is larger

@@ -596,3 +596,23 @@ func TestOneflowCallbackWithTwoEvents(t *testing.T) {
 		t.Fatalf("record %s", d.JSON)
 	}
 }
+
+// The NDJSON line and record file content is the record as Marshal encodes it.
+func TestDeliveryLineIsTheMarshalledRecord(t *testing.T) {
+	r := start(t, Config{Keys: secret("S")})
+	post(t, r.url, signed(t, "clment", "review.completed", signing.Keys{Secret: []byte("S")}))
+	post(t, r.url, signed(t, "clment", "review.completed", signing.Keys{Secret: []byte("wrong")}))
+	ds := deliveries(r.stop())
+	if len(ds) != 2 {
+		t.Fatalf("%d deliveries", len(ds))
+	}
+	for _, d := range ds {
+		want, err := d.Record.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(d.JSON) != string(want) || string(d.Line) != string(want)+"\n" {
+			t.Fatalf("JSON %s\nLine %q\nMarshal %s", d.JSON, d.Line, want)
+		}
+	}
+}

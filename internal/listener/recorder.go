@@ -60,8 +60,9 @@ func NewRecorder(dir string, workers int) (*Recorder, error) {
 // Dir is the directory records go to.
 func (r *Recorder) Dir() string { return r.dir }
 
-// Add queues one record; line is its JSON (Record.Marshal). Names sort by the time
-// the delivery arrived, then by arrival order within this run.
+// Add queues one record; line is its JSON (Record.Marshal), with or without the
+// newline the file ends with (Delivery.Line has it; Add keeps but never changes it).
+// Names sort by the time the delivery arrived, then by arrival order within this run.
 func (r *Recorder) Add(rec *record.Record, line []byte) {
 	r.mu.Lock()
 	r.seq++
@@ -74,8 +75,11 @@ func (r *Recorder) Add(rec *record.Record, line []byte) {
 	if rec.Type != "" {
 		name += "-" + safeName(rec.Type)
 	}
-	data := make([]byte, 0, len(line)+1)
-	data = append(append(data, line...), '\n')
+	data := line
+	if n := len(line); n == 0 || line[n-1] != '\n' {
+		data = make([]byte, 0, len(line)+1)
+		data = append(append(data, line...), '\n')
+	}
 	r.jobs <- recordJob{name: name + ".json", data: data}
 }
 

@@ -99,6 +99,9 @@ func NewListenPrinter(w io.Writer, o ListenOptions) *ListenPrinter {
 func (p *ListenPrinter) Delivery(d *listener.Delivery) []byte {
 	switch p.o.Mode {
 	case ListenJSON:
+		if d.Line != nil {
+			return d.Line
+		}
 		line := d.JSON
 		if line == nil {
 			line, _ = d.Record.Marshal()

@@ -1,0 +1,174 @@
+package record
+
+import (
+	"encoding/base64"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+// AppendJSON appends the record as Marshal encodes it (one line, no newline), byte for
+// byte, without reflection: `whk listen` encodes every delivery with it.
+// FuzzAppendJSON holds the two to the same bytes.
+func (r *Record) AppendJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, `{"kind":`...)
+	dst = appendString(dst, r.Kind)
+	dst = append(dst, `,"received_at":"`...)
+	var err error
+	if dst, err = r.ReceivedAt.AppendText(dst); err != nil {
+		// As json.Marshal: a year outside 0-9999 has no RFC 3339 form.
+		return nil, err
+	}
+	dst = append(dst, `","method":`...)
+	dst = appendString(dst, r.Method)
+	dst = append(dst, `,"path":`...)
+	dst = appendString(dst, r.Path)
+	dst = append(dst, `,"headers":`...)
+	if r.Headers == nil {
+		dst = append(dst, "null"...)
+	} else {
+		var stack [32]string
+		names := stack[:0]
+		for n := range r.Headers {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		dst = append(dst, '{')
+		for i, n := range names {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendString(dst, n)
+			dst = append(dst, ':')
+			vs := r.Headers[n]
+			if vs == nil {
+				dst = append(dst, "null"...)
+				continue
+			}
+			dst = append(dst, '[')
+			for j, v := range vs {
+				if j > 0 {
+					dst = append(dst, ',')
+				}
+				dst = appendString(dst, v)
+			}
+			dst = append(dst, ']')
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `,"body":`...)
+	if r.Body == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, '"')
+		dst = base64.StdEncoding.AppendEncode(dst, r.Body)
+		dst = append(dst, '"')
+	}
+	if r.Provider != "" {
+		dst = append(dst, `,"provider":`...)
+		dst = appendString(dst, r.Provider)
+	}
+	if r.Type != "" {
+		dst = append(dst, `,"type":`...)
+		dst = appendString(dst, r.Type)
+	}
+	if r.ID != "" {
+		dst = append(dst, `,"id":`...)
+		dst = appendString(dst, r.ID)
+	}
+	dst = append(dst, `,"duplicate":`...)
+	dst = strconv.AppendBool(dst, r.Duplicate)
+	if s := r.Signature; s != nil {
+		dst = append(dst, `,"signature":{"status":`...)
+		dst = appendString(dst, s.Status)
+		if s.Reason != "" {
+			dst = append(dst, `,"reason":`...)
+			dst = appendString(dst, s.Reason)
+		}
+		dst = append(dst, '}')
+	}
+	if s := r.Schema; s != nil {
+		dst = append(dst, `,"schema":{"status":`...)
+		dst = appendString(dst, s.Status)
+		if len(s.Errors) > 0 {
+			dst = append(dst, `,"errors":[`...)
+			for i, p := range s.Errors {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = append(dst, `{"pointer":`...)
+				dst = appendString(dst, p.Pointer)
+				dst = append(dst, `,"message":`...)
+				dst = appendString(dst, p.Message)
+				dst = append(dst, '}')
+			}
+			dst = append(dst, ']')
+		}
+		dst = append(dst, '}')
+	}
+	if s := r.Response; s != nil {
+		dst = append(dst, `,"response":{"status":`...)
+		dst = strconv.AppendInt(dst, int64(s.Status), 10)
+		if s.Body != "" {
+			dst = append(dst, `,"body":`...)
+			dst = appendString(dst, s.Body)
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, '}'), nil
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString quotes s as encoding/json does without HTML escaping: control
+// characters, '"' and '\' escaped, invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
