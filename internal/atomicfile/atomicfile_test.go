@@ -51,3 +51,35 @@ func TestWriteUnsynced(t *testing.T) {
 		t.Fatalf("temp files left: %v", left)
 	}
 }
+
+func TestWriteUnsyncedModesAndTakenTempName(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "r.json")
+	// A temporary file left by a crash under the name WriteUnsynced would use.
+	left := filepath.Join(dir, ".r.json.tmp")
+	if err := os.WriteFile(left, []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteUnsynced(p, []byte("whole"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "whole" {
+		t.Fatalf("content %q", b)
+	}
+	if b, _ := os.ReadFile(left); string(b) != "half" {
+		t.Fatalf("the leftover was changed: %q", b)
+	}
+	for _, perm := range []os.FileMode{0o600, 0o640, 0o444} {
+		q := filepath.Join(dir, perm.String()+".json")
+		if err := WriteUnsynced(q, []byte("x"), perm); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := os.Stat(q); st.Mode().Perm() != perm {
+			t.Errorf("mode %v, want %v", st.Mode().Perm(), perm)
+		}
+	}
+	all, _ := filepath.Glob(filepath.Join(dir, ".*"))
+	if len(all) != 1 || all[0] != left {
+		t.Fatalf("hidden files %v, want only the leftover", all)
+	}
+}

@@ -11,7 +11,21 @@ import (
 // afford one fsync each (whk listen --record: about 1.4 ms per fsync here, so one per
 // delivery caps a receiver at a few hundred deliveries per second per writer).
 // The directory must exist.
+//
+// On Linux and macOS it takes four system calls (open with O_EXCL on a temporary name
+// made from path, write, close, rename), where os.CreateTemp would add a random name,
+// a poller registration and a finalizer: `whk listen --record` writes one file per
+// delivery. When that temporary name is taken (left by a crash), it falls back to a
+// random one.
 func WriteUnsynced(path string, data []byte, perm os.FileMode) error {
+	if done, err := writeNamedTemp(path, data, perm); done {
+		return err
+	}
+	return writeRandomTemp(path, data, perm)
+}
+
+// writeRandomTemp is WriteUnsynced through os.CreateTemp.
+func writeRandomTemp(path string, data []byte, perm os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
