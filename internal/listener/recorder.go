@@ -14,8 +14,10 @@ import (
 )
 
 // Recorder writes one file per delivery into a directory (listen --record), readable by
-// the owner only (bodies may hold personal data). Files are written atomically (temp file + rename) by a few workers, so a slow disk does not
-// hold up the answers, and Close waits for every queued record before it returns.
+// the owner only (bodies may hold personal data). Files are written atomically (temp
+// file + rename) by workers off the request path, so a slow disk does not hold up the
+// answers; a full queue makes Add wait (nothing is dropped), and Close waits for every
+// queued record before it returns.
 type Recorder struct {
 	dir  string
 	run  string
