@@ -401,6 +401,16 @@ func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (body []byte
 	if r.ContentLength > l.cfg.MaxBody {
 		return nil, true, nil
 	}
+	if r.ContentLength >= 0 {
+		// net/http ends the body at Content-Length: read it into a buffer of that
+		// size rather than growing one (io.ReadAll allocates about three times).
+		body = make([]byte, r.ContentLength)
+		n, err := io.ReadFull(r.Body, body)
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return body[:n], false, err
+	}
 	body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, l.cfg.MaxBody))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {

@@ -542,6 +542,33 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	if rec.Schema.Status != "invalid" || !strings.Contains(rec.Schema.Errors[0].Message, "could not be read") {
 		t.Fatalf("schema %+v", rec.Schema)
 	}
+	// What arrived is still shown.
+	if string(rec.Body) != `{"id":` {
+		t.Fatalf("body %q", rec.Body)
+	}
+}
+
+// A client that goes away in the middle of its body: what arrived is recorded.
+func TestTruncatedBodyIsRecorded(t *testing.T) {
+	r := start(t, Config{})
+	addr := strings.TrimPrefix(strings.TrimSuffix(r.url, "/"), "http://")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(c, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\":")
+	c.(*net.TCPConn).CloseWrite()
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	io.ReadAll(c)
+	c.Close()
+	ds := deliveries(r.stop())
+	if len(ds) != 1 {
+		t.Fatalf("%d deliveries", len(ds))
+	}
+	rec := ds[0].Record
+	if string(rec.Body) != `{"id":` || rec.Schema.Status != "invalid" || !strings.Contains(rec.Schema.Errors[0].Message, "unexpected EOF") {
+		t.Fatalf("body %q schema %+v", rec.Body, rec.Schema)
+	}
 }
 
 func TestUnspecifiedAddressGivesALoopbackURL(t *testing.T) {
