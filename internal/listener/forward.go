@@ -51,3 +51,26 @@ func (l *Listener) forward(r *http.Request, body []byte) *Forward {
 	}
 	return fw
 }
+
+// relayClient returns a copy of c (or a new client) whose transport never asks for gzip
+// on its own: a relay passes the sender's headers on as they were, and Go's default
+// transport would add Accept-Encoding: gzip to a request that had none.
+func relayClient(c *http.Client) *http.Client {
+	if c == nil {
+		c = &http.Client{}
+	}
+	cc := *c
+	switch t := cc.Transport.(type) {
+	case nil:
+		dt := http.DefaultTransport.(*http.Transport).Clone()
+		dt.DisableCompression = true
+		cc.Transport = dt
+	case *http.Transport:
+		if !t.DisableCompression {
+			t = t.Clone()
+			t.DisableCompression = true
+			cc.Transport = t
+		}
+	}
+	return &cc
+}

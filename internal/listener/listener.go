@@ -189,8 +189,8 @@ func Listen(cfg Config) (*Listener, error) {
 	setDuration(&cfg.IdleTimeout, DefaultIdleTimeout)
 	setDuration(&cfg.ForwardTimeout, DefaultForwardTimeout)
 	setDuration(&cfg.DrainTimeout, DefaultDrainTimeout)
-	if cfg.ForwardTo != "" && cfg.Client == nil {
-		cfg.Client = &http.Client{}
+	if cfg.ForwardTo != "" {
+		cfg.Client = relayClient(cfg.Client)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
