@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/cmdutil"
 	"github.com/whk-cli/whk/internal/conformance"
+	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/iostreams"
 	"github.com/whk-cli/whk/internal/render"
 	"github.com/whk-cli/whk/internal/signing"
@@ -200,6 +202,9 @@ func runTest(ctx context.Context, o *TestOptions) error {
 	if o.Provider.ID == "contract-as-code" && strings.HasPrefix(o.URL, "http://") && !isLoopback(o.URL) {
 		fmt.Fprintln(errOut, "warning: Contract-as-Code delivers only to HTTPS endpoints")
 	}
+	if err := reachable(ctx, o.URL); err != nil {
+		return err
+	}
 	out := o.IO.Out
 	copts := conformance.Options{
 		Provider: o.Provider, URL: o.URL, Scheme: o.Scheme, Keys: o.Keys.Keys,
@@ -238,6 +243,37 @@ func runTest(ctx context.Context, o *TestOptions) error {
 		return cmdutil.ErrCheckFailed
 	}
 	return nil
+}
+
+// reachable dials the endpoint once before the suite, so that an endpoint that is not
+// running is one line ("connection refused") rather than every check failing with it.
+// Only a refused connection or an unknown host stops the suite; anything else (a slow
+// dial, a proxy in between) is left to the checks, which report it with their times.
+func reachable(ctx context.Context, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	if p, _ := http.ProxyFromEnvironment(&http.Request{URL: u}); p != nil {
+		return nil
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", net.JoinHostPort(u.Hostname(), port))
+	if err != nil {
+		switch kind := delivery.Classify(err); kind {
+		case delivery.ErrRefused:
+			return &cmdutil.FailedError{Err: fmt.Errorf("cannot reach %s: %s", raw, kind), Hint: "is the endpoint running and listening on that port?"}
+		case delivery.ErrDNS:
+			return &cmdutil.FailedError{Err: fmt.Errorf("cannot reach %s: %s", raw, kind), Hint: "check the host name in --to"}
+		}
+		return nil
+	}
+	return conn.Close()
 }
 
 func isLoopback(raw string) bool {

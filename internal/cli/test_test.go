@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -158,5 +159,33 @@ func TestRunTestInterrupted(t *testing.T) {
 	cancel()
 	if err := runTest(ctx, o); cmdutil.ExitCode(err) != 130 {
 		t.Errorf("err = %v, want exit 130", err)
+	}
+}
+
+// An endpoint that is not running is one error line and exit 1, not nine failed rows.
+func TestRunTestUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String() + "/"
+	ln.Close()
+	for _, tt := range []struct{ url, want string }{
+		{closed, "cannot reach " + closed + ": connection refused"},
+		{"http://endpoint.invalid/", "cannot reach http://endpoint.invalid/: DNS failure"},
+	} {
+		o, err := parseTest(t, "-p", "clment", "--to", tt.url, "--secret", "s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ios, _, out, _ := iostreams.Test()
+		o.IO = ios
+		err = runTest(context.Background(), o)
+		if cmdutil.ExitCode(err) != 1 || err == nil || err.Error() != tt.want {
+			t.Errorf("%s: err = %v (exit %d), want %q and exit 1", tt.url, err, cmdutil.ExitCode(err), tt.want)
+		}
+		if out.Len() != 0 {
+			t.Errorf("%s: stdout %q, want nothing", tt.url, out)
+		}
 	}
 }
