@@ -45,6 +45,11 @@ func (l *Listener) forward(r *http.Request, body []byte) *Forward {
 	defer res.Body.Close()
 	fw.Status = res.StatusCode
 	fw.ContentType = res.Header.Get("Content-Type")
+	fw.Header = res.Header.Clone()
+	for _, h := range hopHeaders {
+		fw.Header.Del(h)
+	}
+	fw.Header.Del("Content-Length") // set from the body whk writes
 	fw.Body, err = io.ReadAll(io.LimitReader(res.Body, l.cfg.MaxBody))
 	if err != nil {
 		fw.Err = err

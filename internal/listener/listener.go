@@ -68,7 +68,10 @@ type Forward struct {
 	URL         string
 	Status      int
 	ContentType string
-	Body        []byte
+	// Header is the app's response header without hop-by-hop fields, relayed to the
+	// sender as it was (Content-Encoding included, so a gzipped answer stays readable).
+	Header http.Header
+	Body   []byte
 	// Err is set when the app could not be reached; whk then answered 502.
 	Err error
 }
@@ -438,8 +441,8 @@ func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery) {
 			d.Record.Response.Body = msg
 			return
 		}
-		if fw.ContentType != "" {
-			w.Header().Set("Content-Type", fw.ContentType)
+		for k, v := range fw.Header {
+			w.Header()[k] = v
 		}
 		w.WriteHeader(fw.Status)
 		w.Write(fw.Body)
