@@ -233,7 +233,7 @@ func runTest(ctx context.Context, o *TestOptions) error {
 	case "junit":
 		err = render.ConformanceJUnit(out, suite)
 	default:
-		err = render.ConformanceTable(out, render.NewStyles(out, o.IO.ColourEnabled()), o.IO.IsStdoutTTY(), results)
+		err = render.ConformanceTable(out, render.NewStyles(out, o.IO.ColourEnabled()), o.IO.IsStdoutTTY(), o.IO.TerminalWidth(), results)
 	}
 	if err != nil {
 		return err

@@ -15,8 +15,29 @@ import (
 	"github.com/whk-cli/whk/internal/conformance"
 )
 
-// conformanceDetailWidth is where the terminal table wraps a check's detail.
-const conformanceDetailWidth = 64
+// conformanceDetailWidth is where the terminal table wraps a check's detail, at most;
+// a narrower terminal narrows the column down to conformanceMinDetailWidth.
+const (
+	conformanceDetailWidth    = 64
+	conformanceMinDetailWidth = 24
+)
+
+// detailWidth fits the detail column into a terminal of width columns (0: unknown):
+// what is left after the other columns, their padding and the five borders.
+func detailWidth(width int, rows [][]string) int {
+	if width <= 0 {
+		return conformanceDetailWidth
+	}
+	others := 5 + 2 + 2 + 2 + 2 // borders, and the padding of the other three columns and the detail's
+	for _, col := range []int{0, 1, 3} {
+		w := len([]rune([]string{"CHECK", "RESULT", "", "TIME"}[col]))
+		for _, r := range rows {
+			w = max(w, lipgloss.Width(r[col]))
+		}
+		others += w
+	}
+	return min(conformanceDetailWidth, max(conformanceMinDetailWidth, width-others))
+}
 
 // ConformanceSuite is one run of `whk test`: what was tested and what came out.
 type ConformanceSuite struct {
@@ -53,9 +74,9 @@ func ConformanceSummary(s ConformanceSuite) string {
 }
 
 // ConformanceTable writes the results as a table: check, result, detail, time. With
-// tty it is a lipgloss table whose result column is coloured (when the styles are);
-// piped, it is plain aligned text.
-func ConformanceTable(w io.Writer, st Styles, tty bool, results []conformance.Result) error {
+// tty it is a lipgloss table whose result column is coloured (when the styles are),
+// fitted to a terminal of width columns (0: unknown); piped, it is plain aligned text.
+func ConformanceTable(w io.Writer, st Styles, tty bool, width int, results []conformance.Result) error {
 	if !tty {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "CHECK\tRESULT\tDETAIL\tTIME")
@@ -68,6 +89,7 @@ func ConformanceTable(w io.Writer, st Styles, tty bool, results []conformance.Re
 	for i, r := range results {
 		rows[i] = []string{r.Check, string(r.Outcome), r.Detail, FormatDuration(r.Duration)}
 	}
+	dw := detailWidth(width, rows)
 	cell := st.Bold.UnsetBold().Padding(0, 1)
 	t := table.New().
 		Border(lipgloss.RoundedBorder()).
@@ -82,7 +104,7 @@ func ConformanceTable(w io.Writer, st Styles, tty bool, results []conformance.Re
 			case 1:
 				return outcomeStyle(st, results[row].Outcome).Padding(0, 1)
 			case 2:
-				return cell.Width(conformanceDetailWidth + 2)
+				return cell.Width(dw + 2)
 			case 3:
 				return st.Dim.Padding(0, 1).Align(lipgloss.Right)
 			}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/whk-cli/whk/internal/conformance"
 )
 
@@ -48,7 +50,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestConformanceTablePiped(t *testing.T) {
 	var b bytes.Buffer
-	if err := ConformanceTable(&b, NewStyles(&b, false), false, sampleSuite.Results); err != nil {
+	if err := ConformanceTable(&b, NewStyles(&b, false), false, 0, sampleSuite.Results); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "conformance.txt", b.Bytes())
@@ -59,13 +61,13 @@ func TestConformanceTablePiped(t *testing.T) {
 
 func TestConformanceTableTerminal(t *testing.T) {
 	var b bytes.Buffer
-	if err := ConformanceTable(&b, NewStyles(&b, false), true, sampleSuite.Results); err != nil {
+	if err := ConformanceTable(&b, NewStyles(&b, false), true, 0, sampleSuite.Results); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "conformance.tty.txt", b.Bytes())
 
 	var c bytes.Buffer
-	if err := ConformanceTable(&c, NewStyles(&c, true), true, sampleSuite.Results); err != nil {
+	if err := ConformanceTable(&c, NewStyles(&c, true), true, 0, sampleSuite.Results); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(c.String(), "\x1b[") {
@@ -109,5 +111,20 @@ func TestConformanceSummary(t *testing.T) {
 	want := "1 passed, 1 failed, 1 skipped (3 checks of oneflow against http://127.0.0.1:8080/hooks in 1.2s)"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// On a terminal of a known width, no line of the table is wider than it.
+func TestConformanceTableFitsTheTerminal(t *testing.T) {
+	for _, width := range []int{80, 100, 120} {
+		var b bytes.Buffer
+		if err := ConformanceTable(&b, NewStyles(&b, false), true, width, sampleSuite.Results); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+			if w := lipgloss.Width(line); w > width {
+				t.Errorf("width %d: a line is %d columns wide: %q", width, w, line)
+			}
+		}
 	}
 }
