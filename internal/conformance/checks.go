@@ -194,18 +194,31 @@ func (r *runner) staleTimestamp(ctx context.Context) Result {
 	return pass("%s (the reference tolerance is %s)", strings.Join(results, "; "), short(signing.DefaultTolerance))
 }
 
-func (r *runner) duplicate(ctx context.Context) Result {
-	e := r.base()
+// firstAcknowledged sends a delivery of the base event, which the duplicate and retry
+// checks then send again. done is set when the check ends there: the delivery could not
+// be built or was not acknowledged (a failure), or ctx was cancelled (an empty Result).
+func (r *runner) firstAcknowledged(ctx context.Context) (e *catalog.Event, d *delivery.Delivery, first Answer, done *Result) {
+	e = r.base()
 	d, err := r.build(e)
 	if err != nil {
-		return fail("%v", err)
+		res := fail("%v", err)
+		return e, nil, Answer{}, &res
 	}
-	first := r.send(ctx, e.Type, d)
+	first = r.send(ctx, e.Type, d)
 	if ctx.Err() != nil {
-		return Result{}
+		return e, d, first, &Result{}
 	}
 	if !r.acknowledged(first) {
-		return fail("the first delivery %s was not acknowledged (%s): %s", d.ID, r.rule(), describe(first))
+		res := fail("the first delivery %s was not acknowledged (%s): %s", d.ID, r.rule(), describe(first))
+		return e, d, first, &res
+	}
+	return e, d, first, nil
+}
+
+func (r *runner) duplicate(ctx context.Context) Result {
+	e, d, first, done := r.firstAcknowledged(ctx)
+	if done != nil {
+		return *done
 	}
 	second := r.send(ctx, e.Type+" (duplicate)", d)
 	if ctx.Err() != nil {
@@ -218,17 +231,9 @@ func (r *runner) duplicate(ctx context.Context) Result {
 }
 
 func (r *runner) retry(ctx context.Context) Result {
-	e := r.base()
-	d, err := r.build(e)
-	if err != nil {
-		return fail("%v", err)
-	}
-	first := r.send(ctx, e.Type, d)
-	if ctx.Err() != nil {
-		return Result{}
-	}
-	if !r.acknowledged(first) {
-		return fail("the first delivery %s was not acknowledged (%s): %s", d.ID, r.rule(), describe(first))
+	e, d, first, done := r.firstAcknowledged(ctx)
+	if done != nil {
+		return *done
 	}
 	// A retry is the same delivery (same id, same body) sent again later: delivery
 	// time headers, Standard Webhooks timestamps and Ironclad nonces are new.
