@@ -61,14 +61,8 @@ func FromBody(p *catalog.Provider, body []byte, o BuildOptions) (*Delivery, erro
 		if !o.KeepIDs {
 			Refresh(p, root, at)
 		}
-		for _, s := range o.Sets {
-			path, val, ok := strings.Cut(s, "=")
-			if !ok || path == "" {
-				return nil, fmt.Errorf("--set %q: want path=value", s)
-			}
-			if root, err = jsontree.SetPath(root, path, jsontree.ParseSetValue(val)); err != nil {
-				return nil, fmt.Errorf("--set %s: %w", path, err)
-			}
+		if root, err = applySets(root, o.Sets); err != nil {
+			return nil, err
 		}
 		if out, err = jsontree.Marshal(root); err != nil {
 			return nil, err
@@ -183,4 +177,20 @@ func uuid4() string {
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b)
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// applySets applies --set path=value overrides (CLI.md: a dot path from the body root,
+// the value parsed as JSON when it parses) to a parsed body, in order.
+func applySets(root any, sets []string) (any, error) {
+	for _, s := range sets {
+		path, val, ok := strings.Cut(s, "=")
+		if !ok || path == "" {
+			return nil, fmt.Errorf("--set %q: want path=value", s)
+		}
+		var err error
+		if root, err = jsontree.SetPath(root, path, jsontree.ParseSetValue(val)); err != nil {
+			return nil, fmt.Errorf("--set %s: %w", path, err)
+		}
+	}
+	return root, nil
 }

@@ -52,14 +52,8 @@ func NewTemplate(p *catalog.Provider, body []byte, headerID string, o BuildOptio
 				})
 			}
 		}
-		for _, s := range o.Sets {
-			path, val, ok := strings.Cut(s, "=")
-			if !ok || path == "" {
-				return nil, fmt.Errorf("--set %q: want path=value", s)
-			}
-			if root, err = jsontree.SetPath(root, path, jsontree.ParseSetValue(val)); err != nil {
-				return nil, fmt.Errorf("--set %s: %w", path, err)
-			}
+		if root, err = applySets(root, o.Sets); err != nil {
+			return nil, err
 		}
 		out, err := jsontree.Marshal(root)
 		if err != nil {
