@@ -10,6 +10,23 @@ import (
 	"github.com/whk-cli/whk/internal/signing"
 )
 
+// sendUncompressed posts a signed Clment delivery to url as a sender that asks for no
+// compression (Go's default client would add Accept-Encoding: gzip itself).
+func sendUncompressed(t *testing.T, url string) (*http.Request, *http.Response) {
+	t.Helper()
+	d := signed(t, "clment", "review.completed", signing.Keys{Secret: []byte("S")})
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(d.Body))
+	for _, h := range d.Headers {
+		req.Header.Set(h.Name, h.Value)
+	}
+	sender := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	res, err := sender.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req, res
+}
+
 // The app behind --forward-to sees the sender's headers, not ones whk's HTTP client
 // added: a sender that asked for no compression must not arrive asking for gzip.
 func TestForwardAddsNoHeaders(t *testing.T) {
@@ -19,16 +36,7 @@ func TestForwardAddsNoHeaders(t *testing.T) {
 	}))
 	defer app.Close()
 	r := start(t, Config{ForwardTo: app.URL, Keys: secret("S")})
-	d := signed(t, "clment", "review.completed", signing.Keys{Secret: []byte("S")})
-	req, _ := http.NewRequest("POST", r.url, bytes.NewReader(d.Body))
-	for _, h := range d.Headers {
-		req.Header.Set(h.Name, h.Value)
-	}
-	sender := &http.Client{Transport: &http.Transport{DisableCompression: true}}
-	res, err := sender.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req, res := sendUncompressed(t, r.url)
 	res.Body.Close()
 	r.stop()
 	if v := got.Get("Accept-Encoding"); v != "" {
@@ -51,16 +59,7 @@ func TestForwardRelaysTheAppsHeaders(t *testing.T) {
 	}))
 	defer app.Close()
 	r := start(t, Config{ForwardTo: app.URL, Keys: secret("S")})
-	d := signed(t, "clment", "review.completed", signing.Keys{Secret: []byte("S")})
-	req, _ := http.NewRequest("POST", r.url, bytes.NewReader(d.Body))
-	for _, h := range d.Headers {
-		req.Header.Set(h.Name, h.Value)
-	}
-	sender := &http.Client{Transport: &http.Transport{DisableCompression: true}}
-	res, err := sender.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, res := sendUncompressed(t, r.url)
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	r.stop()
