@@ -45,66 +45,18 @@ func FromExample(p *catalog.Provider, e *catalog.Event, o BuildOptions) (*Delive
 }
 
 // FromBody builds a delivery from a given body. Without Sets and with KeepIDs the body
-// is sent byte for byte; otherwise it is re-encoded compactly in its key order.
+// is sent byte for byte; otherwise it is re-encoded compactly in its key order. It is
+// a Template built once.
 func FromBody(p *catalog.Provider, body []byte, o BuildOptions) (*Delivery, error) {
 	now := time.Now
 	if o.Now != nil {
 		now = o.Now
 	}
-	at := now().UTC()
-	out := body
-	if !o.KeepIDs || len(o.Sets) > 0 {
-		root, err := jsontree.Parse(body)
-		if err != nil {
-			return nil, fmt.Errorf("the body is not JSON: %w", err)
-		}
-		if !o.KeepIDs {
-			Refresh(p, root, at)
-		}
-		if root, err = applySets(root, o.Sets); err != nil {
-			return nil, err
-		}
-		if out, err = jsontree.Marshal(root); err != nil {
-			return nil, err
-		}
-	}
-	d := &Delivery{Provider: p, Body: out, At: at}
-	if err := d.identify(); err != nil {
+	t, err := NewTemplate(p, body, "", o)
+	if err != nil {
 		return nil, err
 	}
-	if strings.HasPrefix(p.IDAt, "header:") && d.ID == "" {
-		d.ID = headerID(p)
-	}
-	return d, nil
-}
-
-// identify reads the type and body id back from the final body.
-func (d *Delivery) identify() error {
-	root, err := jsontree.Parse(d.Body)
-	if err != nil {
-		return fmt.Errorf("the body is not JSON: %w", err)
-	}
-	for _, v := range jsontree.Get(root, d.Provider.TypeAt) {
-		if s, ok := v.(string); ok {
-			d.Type = s
-			break
-		}
-	}
-	if !strings.HasPrefix(d.Provider.IDAt, "header:") {
-		for _, v := range jsontree.Get(root, d.Provider.IDAt) {
-			d.ID = fmt.Sprint(v)
-			break
-		}
-	}
-	return nil
-}
-
-// Refresh gives a body the fresh ids and timestamps the catalog names for p.
-func Refresh(p *catalog.Provider, root any, at time.Time) {
-	for _, f := range p.Fresh {
-		f := f
-		jsontree.SetPointer(root, f.At, func(any) any { return freshValue(f, at) })
-	}
+	return t.Build(now()), nil
 }
 
 func freshValue(f catalog.Fresh, at time.Time) any {

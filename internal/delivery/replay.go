@@ -6,12 +6,10 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/record"
 	"github.com/whk-cli/whk/internal/signing"
 )
@@ -125,9 +123,6 @@ type prepared struct {
 	signer Signer
 }
 
-// PrepareError is an item the replay cannot send as asked (exit 2 in the CLI).
-type PrepareError = SourceError
-
 // prepare checks every item before anything is sent.
 func prepare(o *ReplayOptions) ([]prepared, error) {
 	out := make([]prepared, 0, len(o.Items))
@@ -135,7 +130,7 @@ func prepare(o *ReplayOptions) ([]prepared, error) {
 		pr := prepared{item: it, signer: o.Signers[it.Provider.ID]}
 		if o.KeepSignature {
 			if !it.Recorded() {
-				return nil, &PrepareError{it.Source, fmt.Errorf("--keep-signature needs recorded requests (whk listen --record), and this is a bare body")}
+				return nil, &SourceError{it.Source, fmt.Errorf("--keep-signature needs recorded requests (whk listen --record), and this is a bare body")}
 			}
 			d := &Delivery{Provider: it.Provider, Body: it.Body}
 			tokenHeader := ""
@@ -146,7 +141,7 @@ func prepare(o *ReplayOptions) ([]prepared, error) {
 				for _, v := range vals {
 					if v == record.Redacted && http.CanonicalHeaderKey(name) == tokenHeader {
 						if len(pr.signer.Keys.Secret) == 0 {
-							return nil, &PrepareError{it.Source, fmt.Errorf("the recorded %s token is redacted and no --secret was given to re-add it", name)}
+							return nil, &SourceError{it.Source, fmt.Errorf("the recorded %s token is redacted and no --secret was given to re-add it", name)}
 						}
 						v = string(pr.signer.Keys.Secret)
 					}
@@ -156,34 +151,23 @@ func prepare(o *ReplayOptions) ([]prepared, error) {
 			if t, err := NewTemplate(it.Provider, it.Body, "", BuildOptions{KeepIDs: true}); err == nil {
 				d.Type, d.ID = t.typ, t.id
 			}
-			if id := headerIDOf(it.Provider, it.Headers); id != "" {
+			if id := it.Provider.IDOf(it.Headers, nil); id != "" {
 				d.ID = id
 			}
 			pr.fixed = d
 		} else {
 			if pr.signer.Scheme == nil {
-				return nil, &PrepareError{it.Source, fmt.Errorf("no signing key for %s", it.Provider.Name)}
+				return nil, &SourceError{it.Source, fmt.Errorf("no signing key for %s", it.Provider.Name)}
 			}
-			t, err := NewTemplate(it.Provider, it.Body, headerIDOf(it.Provider, it.Headers), BuildOptions{KeepIDs: o.KeepIDs, Sets: o.Sets})
+			t, err := NewTemplate(it.Provider, it.Body, it.Provider.IDOf(it.Headers, nil), BuildOptions{KeepIDs: o.KeepIDs, Sets: o.Sets})
 			if err != nil {
-				return nil, &PrepareError{it.Source, err}
+				return nil, &SourceError{it.Source, err}
 			}
 			pr.tpl = t
 		}
 		out = append(out, pr)
 	}
 	return out, nil
-}
-
-// headerIDOf is the recorded delivery id of a provider whose id travels in a header.
-func headerIDOf(p *catalog.Provider, h http.Header) string {
-	if h == nil {
-		return ""
-	}
-	if name, ok := strings.CutPrefix(p.IDAt, "header:"); ok {
-		return h.Get(name)
-	}
-	return ""
 }
 
 // Replay sends Count × the item set to the poster's URL with Concurrency workers over

@@ -44,7 +44,8 @@ func BuiltinItems(p *catalog.Provider) []Item {
 	return items
 }
 
-// SourceError is an input replay cannot use: unreadable, not JSON, provider unknown.
+// SourceError is an input replay cannot use or send as asked: unreadable, not JSON,
+// provider unknown, no key to sign it (exit 2 in the CLI).
 type SourceError struct {
 	Source string
 	Err    error

@@ -47,9 +47,6 @@ func (l *Latencies) Add(d time.Duration) {
 	l.n++
 }
 
-// Count is the number of durations recorded.
-func (l *Latencies) Count() uint64 { return l.n }
-
 // Quantile returns the q-quantile (0 < q ≤ 1), or 0 when nothing was recorded.
 func (l *Latencies) Quantile(q float64) time.Duration {
 	if l.n == 0 {

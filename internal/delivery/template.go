@@ -13,7 +13,7 @@ import (
 
 // Template builds many deliveries from one body cheaply, for replay: the body is
 // parsed, --set applied and encoded once; each delivery only fills in fresh ids and
-// timestamps. Its deliveries are the ones FromBody would build.
+// timestamps. FromBody is a template built once.
 type Template struct {
 	p   *catalog.Provider
 	typ string
@@ -110,9 +110,6 @@ type slot struct {
 	fresh  catalog.Fresh
 	marker int
 }
-
-// Type is the event type of the template's deliveries.
-func (t *Template) Type() string { return t.typ }
 
 // Build returns one unsigned delivery built at time at, with fresh values filled in.
 func (t *Template) Build(at time.Time) *Delivery {
