@@ -101,13 +101,9 @@ a missing secret or key).`,
 				if err != nil {
 					return cmdutil.WithHint(fmt.Errorf("%s: %w", request, err), "pass a delivery record from 'whk listen --record' or a raw HTTP/1.1 request")
 				}
-				opts.Body, opts.RecordProvider = rec.Body, rec.Provider
-				// Records written by hand may spell header names in any case.
-				opts.Header = http.Header{}
-				for name, vals := range rec.Headers {
-					for _, v := range vals {
-						opts.Header.Add(name, v)
-					}
+				opts.Body, opts.RecordProvider, opts.Header = rec.Body, rec.Provider, rec.Headers
+				if opts.Header == nil {
+					opts.Header = http.Header{}
 				}
 			default:
 				input := ""

@@ -85,7 +85,26 @@ func Parse(b []byte) (*Record, error) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, fmt.Errorf("delivery record: %w", err)
 	}
+	r.Headers = canonical(r.Headers)
 	return &r, nil
+}
+
+// canonical re-keys headers by their canonical names, as net/http would have: records
+// written by hand may spell them in any case, and every reader (verify, validate,
+// replay) looks them up with http.Header.Get.
+func canonical(h http.Header) http.Header {
+	for name := range h {
+		if name != http.CanonicalHeaderKey(name) {
+			c := make(http.Header, len(h))
+			for name, vals := range h {
+				for _, v := range vals {
+					c.Add(name, v)
+				}
+			}
+			return c
+		}
+	}
+	return h
 }
 
 // IsReady reports whether a JSON line is listen's {"kind":"ready"} line.

@@ -82,3 +82,20 @@ func FuzzParseHTTP(f *testing.F) {
 		}
 	})
 }
+
+// A record written by hand may spell header names in any case; every reader looks them
+// up with http.Header.Get, so Parse gives them their canonical names.
+func TestParseCanonicalisesHeaderNames(t *testing.T) {
+	r, err := Parse([]byte(`{"kind":"delivery","headers":{"webhook-id":["msg_1"],"WEBHOOK-TIMESTAMP":["1614265330"],"Content-Type":["application/json"]},"body":"e30="}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"Webhook-Id": "msg_1", "Webhook-Timestamp": "1614265330", "Content-Type": "application/json"} {
+		if got := r.Headers.Get(name); got != want {
+			t.Errorf("%s = %q, want %q (headers %v)", name, got, want, r.Headers)
+		}
+		if _, ok := r.Headers[name]; !ok {
+			t.Errorf("%s is not a canonical key of %v", name, r.Headers)
+		}
+	}
+}
