@@ -399,3 +399,18 @@ func FuzzParseItems(f *testing.F) {
 		}
 	})
 }
+
+// Stdin over the size limit is an error, as a file is, not cut short: cut at a line
+// boundary, NDJSON would lose its last deliveries without a word.
+func TestLoadItemsStdinTooLarge(t *testing.T) {
+	line := `{"id":"evt_1","type":"review.completed","occurredAt":"2026-06-16T14:32:08.123Z","organizationId":"org_1","payload":{}}` + "\n"
+	in := strings.Repeat(line, 4)
+	_, err := LoadItems(catalog.MustBuiltin(), nil, []string{"-"}, strings.NewReader(in), int64(2*len(line)))
+	if err == nil || !strings.Contains(err.Error(), "stdin: larger than") {
+		t.Fatalf("err = %v, want stdin: larger than …", err)
+	}
+	items, err := LoadItems(catalog.MustBuiltin(), nil, []string{"-"}, strings.NewReader(in), int64(len(in)))
+	if err != nil || len(items) != 4 {
+		t.Fatalf("within the limit: %d items, err %v", len(items), err)
+	}
+}

@@ -68,9 +68,9 @@ func LoadItems(cat *catalog.Catalog, forced *catalog.Provider, paths []string, s
 	}
 	for _, path := range paths {
 		if path == "-" {
-			b, err := io.ReadAll(io.LimitReader(stdin, maxSize+1))
+			b, err := readAtMost("stdin", stdin, maxSize)
 			if err != nil {
-				return nil, &SourceError{"stdin", err}
+				return nil, err
 			}
 			if err := add("stdin", b); err != nil {
 				return nil, err
@@ -125,12 +125,18 @@ func readFile(p string, max int64) ([]byte, error) {
 		return nil, &SourceError{p, unwrapPathErr(err)}
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	return readAtMost(p, f, max)
+}
+
+// readAtMost reads all of r, which must hold at most max bytes: a larger input is an
+// error, never silently cut short.
+func readAtMost(source string, r io.Reader, max int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return nil, &SourceError{p, err}
+		return nil, &SourceError{source, err}
 	}
 	if int64(len(b)) > max {
-		return nil, &SourceError{p, fmt.Errorf("larger than %d bytes", max)}
+		return nil, &SourceError{source, fmt.Errorf("larger than %d bytes", max)}
 	}
 	return b, nil
 }
