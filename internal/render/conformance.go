@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -135,9 +134,7 @@ type conformanceLine struct {
 
 // ConformanceJSON writes one result as one line of JSON.
 func ConformanceJSON(w io.Writer, r conformance.Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(conformanceLine{r.Check, r.Title, string(r.Outcome), r.Detail, millis(r.Duration)})
+	return encodeLine(w, conformanceLine{r.Check, r.Title, string(r.Outcome), r.Detail, millis(r.Duration)})
 }
 
 func millis(d time.Duration) float64 {

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/whk-cli/whk/internal/delivery"
+	"github.com/whk-cli/whk/internal/record"
 	"github.com/whk-cli/whk/internal/signing"
 )
 
@@ -53,7 +53,7 @@ func RequestHeaders(w io.Writer, st Styles, d *delivery.Delivery, url string, se
 	for _, h := range d.Headers {
 		v := h.Value
 		if secretHeader != "" && strings.EqualFold(h.Name, secretHeader) {
-			v = "[redacted]"
+			v = record.Redacted
 		}
 		fmt.Fprintln(w, st.Dim.Render("> "+h.Name+": "+v))
 	}
@@ -65,15 +65,8 @@ func ResponseHeaders(w io.Writer, st Styles, a delivery.Attempt) {
 		return
 	}
 	fmt.Fprintln(w, st.Dim.Render(fmt.Sprintf("< %d %s", a.Status, http.StatusText(a.Status))))
-	names := make([]string, 0, len(a.ResponseHeaders))
-	for k := range a.ResponseHeaders {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		for _, v := range a.ResponseHeaders[k] {
-			fmt.Fprintln(w, st.Dim.Render("< "+k+": "+v))
-		}
+	for _, l := range headerLines(a.ResponseHeaders) {
+		fmt.Fprintln(w, st.Dim.Render("< "+l))
 	}
 }
 

@@ -1,11 +1,11 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/whk-cli/whk/internal/jsontree"
 	"github.com/whk-cli/whk/internal/signing"
 )
 
@@ -59,11 +59,8 @@ func SignJSON(w io.Writer, r SignedRequest) error {
 }
 
 func marshalString(s string) []byte {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	return []byte(strings.TrimSuffix(b.String(), "\n"))
+	b, _ := jsontree.Marshal(s) // a string always encodes
+	return b
 }
 
 // SignCurl prints a curl command that sends the signed body byte for byte: from the

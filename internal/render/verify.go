@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -65,9 +64,7 @@ func VerifyJSON(w io.Writer, v Verification) error {
 		Cause    string   `json:"cause,omitempty"`
 		Hints    []string `json:"hints"`
 	}{v.Valid, v.Provider, v.Scheme, v.Reason, string(v.Cause()), v.Hints()}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	return encodeLine(w, out)
 }
 
 // VerifyText prints a verdict line, then one line per cause, likely cause, warning or
