@@ -27,8 +27,16 @@ type Problem struct {
 type Validator struct {
 	opts schemagen.Options
 
-	mu       sync.Mutex
-	compiled map[string]*entry
+	// compiled maps a schemaKey to its *entry. A sync.Map, not a locked map: every
+	// check of every worker looks an entry up, and after the first use of each schema
+	// only reads it.
+	compiled sync.Map
+}
+
+// schemaKey is one provider's schema (e nil) or one event's.
+type schemaKey struct {
+	p *catalog.Provider
+	e *catalog.Event
 }
 
 type entry struct {
@@ -40,7 +48,7 @@ type entry struct {
 
 // New returns a Validator; o.Strict makes fields the catalog does not know failures.
 func New(o schemagen.Options) *Validator {
-	return &Validator{opts: o, compiled: map[string]*entry{}}
+	return &Validator{opts: o}
 }
 
 // Validate checks a decoded JSON document (as from encoding/json with UseNumber or
@@ -62,17 +70,12 @@ func (v *Validator) Validate(p *catalog.Provider, e *catalog.Event, doc any) ([]
 }
 
 func (v *Validator) schema(p *catalog.Provider, e *catalog.Event) (*entry, error) {
-	key := p.ID
-	if e != nil {
-		key += "\x00" + e.Type
-	}
-	v.mu.Lock()
-	en, ok := v.compiled[key]
+	key := schemaKey{p, e}
+	got, ok := v.compiled.Load(key)
 	if !ok {
-		en = &entry{}
-		v.compiled[key] = en
+		got, _ = v.compiled.LoadOrStore(key, &entry{})
 	}
-	v.mu.Unlock()
+	en := got.(*entry)
 	en.once.Do(func() { en.schema, en.pre, en.err = v.compile(p, e) })
 	return en, en.err
 }
