@@ -43,7 +43,7 @@ func BenchmarkServeHTTP(b *testing.B) {
 		n := 0
 		for ev := range ch {
 			if d, ok := ev.(*Delivery); ok {
-				n += len(d.JSON)
+				n += len(d.JSON())
 			}
 		}
 		done <- n

@@ -48,11 +48,9 @@ type Ready struct {
 type Delivery struct {
 	// Record is the delivery record of the CLI contract, secrets redacted.
 	Record *record.Record
-	// JSON is Record.Marshal(), computed once in the request's goroutine; nil when the
+	// Line is Record.Marshal() and a newline, encoded once in the request's goroutine:
+	// the NDJSON line and the record file's content, shared by both. Nil when the
 	// record cannot be encoded.
-	JSON []byte
-	// Line is JSON followed by a newline (JSON is Line without it): the NDJSON line and
-	// the record file's content, shared by both.
 	Line []byte
 	// Types are every event type the body names (Oneflow sends several).
 	Types []string
@@ -386,7 +384,15 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	l.cfg.Events <- d
 }
 
-// encode sets JSON and Line: AppendJSON gives Marshal's bytes without reflection.
+// JSON is the encoded record without Line's newline; nil when Line is.
+func (d *Delivery) JSON() []byte {
+	if len(d.Line) == 0 {
+		return nil
+	}
+	return d.Line[: len(d.Line)-1 : len(d.Line)-1]
+}
+
+// encode sets Line: AppendJSON gives Marshal's bytes without reflection.
 func (d *Delivery) encode() {
 	// base64 of the body, plus the headers and verdicts.
 	buf := make([]byte, 0, len(d.Record.Body)/3*4+1024)
@@ -395,7 +401,6 @@ func (d *Delivery) encode() {
 		return
 	}
 	d.Line = append(line, '\n')
-	d.JSON = d.Line[:len(line):len(line)]
 }
 
 // readBody reads the body up to MaxBody. tooBig is true when the body is larger

@@ -250,7 +250,7 @@ func TestVerdicts(t *testing.T) {
 			if rec.Response == nil || rec.Response.Status != 200 {
 				t.Errorf("response %+v", rec.Response)
 			}
-			back, err := record.Parse(ds[0].JSON)
+			back, err := record.Parse(ds[0].JSON())
 			if err != nil || !bytes.Equal(back.Body, d.Body) {
 				t.Errorf("record does not parse back: %v", err)
 			}
@@ -288,8 +288,8 @@ func TestTokenIsRedactedButChecked(t *testing.T) {
 		if got := d.Record.Headers.Get(tc.header); got != record.Redacted {
 			t.Errorf("%s recorded as %q", tc.header, got)
 		}
-		if bytes.Contains(d.JSON, []byte("tok-123")) {
-			t.Errorf("the token reached the record: %s", d.JSON)
+		if bytes.Contains(d.JSON(), []byte("tok-123")) {
+			t.Errorf("the token reached the record: %s", d.JSON())
 		}
 	}
 }
@@ -361,7 +361,7 @@ func TestOversizedBody(t *testing.T) {
 	}
 	for _, d := range ds[:2] {
 		if d.Record.Response.Status != 413 || d.Record.Schema.Status != "invalid" || len(d.Record.Body) != 0 {
-			t.Errorf("oversized record %s", d.JSON)
+			t.Errorf("oversized record %s", d.JSON())
 		}
 	}
 }
@@ -416,7 +416,7 @@ func TestForwardToAppDown(t *testing.T) {
 	}
 	d := deliveries(r.stop())[0]
 	if d.Forward == nil || d.Forward.Err == nil || len(d.Warnings) == 0 || d.Record.Response.Status != 502 {
-		t.Fatalf("delivery %+v %s", d.Forward, d.JSON)
+		t.Fatalf("delivery %+v %s", d.Forward, d.JSON())
 	}
 }
 
@@ -484,7 +484,7 @@ func TestRecorderWritesParsableVerifiableFiles(t *testing.T) {
 		post(t, r.url, signed(t, "clment", "review.completed", signing.Keys{Secret: []byte("S")}))
 	}
 	for _, d := range deliveries(r.stop()) {
-		rec.Add(d.Record, d.JSON)
+		rec.Add(d.Record, d.JSON())
 	}
 	written, err := rec.Close()
 	if err != nil || written != n {
@@ -620,7 +620,7 @@ func TestOneflowCallbackWithTwoEvents(t *testing.T) {
 		t.Fatalf("types %v %q", d.Types, d.Record.Type)
 	}
 	if d.Record.Schema.Status != "unknown-type" || d.Record.ID != "eaf850991bb7c273a56dcdeb265d30006fdc9de0" {
-		t.Fatalf("record %s", d.JSON)
+		t.Fatalf("record %s", d.JSON())
 	}
 }
 
@@ -638,8 +638,8 @@ func TestDeliveryLineIsTheMarshalledRecord(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(d.JSON) != string(want) || string(d.Line) != string(want)+"\n" {
-			t.Fatalf("JSON %s\nLine %q\nMarshal %s", d.JSON, d.Line, want)
+		if string(d.JSON()) != string(want) || string(d.Line) != string(want)+"\n" {
+			t.Fatalf("JSON %s\nLine %q\nMarshal %s", d.JSON(), d.Line, want)
 		}
 	}
 }

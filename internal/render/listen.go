@@ -102,12 +102,8 @@ func (p *ListenPrinter) Delivery(d *listener.Delivery) []byte {
 		if d.Line != nil {
 			return d.Line
 		}
-		line := d.JSON
-		if line == nil {
-			line, _ = d.Record.Marshal()
-		}
-		out := make([]byte, 0, len(line)+1)
-		return append(append(out, line...), '\n')
+		line, _ := d.Record.Marshal()
+		return append(line, '\n')
 	case ListenTTY:
 		return []byte(p.block(d))
 	}
