@@ -112,6 +112,17 @@ type diagnoser struct {
 	opts   VerifyOptions // with the clock moved to the signed timestamp (Standard Webhooks)
 	stale  *Finding
 	likely []Finding
+	// variants are bodyVariants(in.Body), made once: both the body check and the
+	// format-and-body check go through them, and each is up to ~80 re-serialisations.
+	variants []bodyVariant
+	varied   bool
+}
+
+func (d *diagnoser) bodyVariantsOnce() []bodyVariant {
+	if !d.varied {
+		d.variants, d.varied = bodyVariants(d.in.Body), true
+	}
+	return d.variants
 }
 
 func (d *diagnoser) verifies(body []byte, h http.Header, k Keys, o VerifyOptions) bool {
@@ -177,7 +188,7 @@ func (d *diagnoser) confirm() (Finding, bool) {
 	}
 	// Two mistakes at once: the signature's format and a changed body.
 	if d.coversBody() {
-		for _, v := range bodyVariants(in.Body) {
+		for _, v := range d.bodyVariantsOnce() {
 			if f, ok := d.signatureFormatOf(v.body); ok {
 				f.Confirmed = true
 				f.Message += "; and " + v.what
@@ -674,7 +685,7 @@ func (d *diagnoser) bodyVariants() (Finding, bool) {
 	if !d.coversBody() {
 		return Finding{}, false
 	}
-	for _, v := range bodyVariants(d.in.Body) {
+	for _, v := range d.bodyVariantsOnce() {
 		if d.try(v.body, d.in.Header, d.in.Keys) {
 			return Finding{Cause: v.cause, Message: v.what}, true
 		}

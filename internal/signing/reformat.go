@@ -397,9 +397,17 @@ func bodyVariants(body []byte) []bodyVariant {
 			}
 		}
 	}
+	// Whether a layout changes the body depends on the layout alone: work it out once
+	// per layout, not for each of its sorted and escaping variants.
+	changedLayout := map[jsonLayout]bool{}
+	for _, s := range styles {
+		if _, ok := changedLayout[s.layout]; !ok && s.layout != layoutOriginal {
+			changedLayout[s.layout] = !bytes.Equal(reformat(body, root, jsonStyle{layout: s.layout}), trimmed)
+		}
+	}
 	for _, s := range styles {
 		b := reformat(body, root, s)
-		changed := s.layout != layoutOriginal && !bytes.Equal(reformat(body, root, jsonStyle{layout: s.layout}), trimmed)
+		changed := changedLayout[s.layout]
 		what := "the signature matches the body " + s.describe(changed)
 		if s.layout != layoutOriginal {
 			// A re-serialised body loses the trailing newline; try it both ways.
