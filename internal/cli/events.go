@@ -147,7 +147,6 @@ JSON object.`,
 		Example: `  whk events show review.completed -p clment
   whk events show contract:publish -p oneflow --json`,
 		Args:              exactArgs(1, "name one event type"),
-		ValidArgsFunction: CompleteEventTypeArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := f.RequireProvider(cmd)
 			if err != nil {

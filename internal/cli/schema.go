@@ -42,7 +42,6 @@ Schemas allow fields the catalog does not know; --strict forbids them.`,
   whk schema -p oneflow > oneflow.schema.json
   whk schema --out ./schemas`,
 		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: CompleteEventTypeArg(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := f.Catalog()
 			if err != nil {
