@@ -146,7 +146,7 @@ rules that tie fields together, and the example payload. With --json, all of it 
 JSON object.`,
 		Example: `  whk events show review.completed -p clment
   whk events show contract:publish -p oneflow --json`,
-		Args:              exactArgs(1, "name one event type"),
+		Args: exactArgs(1, "name one event type"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := f.RequireProvider(cmd)
 			if err != nil {

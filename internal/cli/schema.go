@@ -41,7 +41,7 @@ Schemas allow fields the catalog does not know; --strict forbids them.`,
 		Example: `  whk schema -p clment review.completed
   whk schema -p oneflow > oneflow.schema.json
   whk schema --out ./schemas`,
-		Args:              cobra.MaximumNArgs(1),
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := f.Catalog()
 			if err != nil {
