@@ -257,14 +257,10 @@ func verifyRequest(o *VerifyOptions) (render.Verification, error) {
 			if body, err = signing.SetTopLevelString(body, s.Field, o.Signature); err != nil {
 				return render.Verification{}, cmdutil.WithHint(fmt.Errorf("cannot put --signature in the body: %w", err), "Oneflow's signature is a field of the JSON body")
 			}
-		case *signing.StandardWebhooks:
-			h.Set(signing.HeaderWebhookSignature, o.Signature)
-		case *signing.HMAC:
-			h.Set(s.Header, o.Signature)
-		case *signing.Ironclad:
-			h.Set(s.Header, o.Signature)
-		case *signing.Token:
-			h.Set(s.Header, o.Signature)
+		default:
+			if name := signing.SignatureHeader(s); name != "" {
+				h.Set(name, o.Signature)
+			}
 		}
 	}
 	if t, ok := s.(*signing.Token); ok && h.Get(t.Header) == record.Redacted {

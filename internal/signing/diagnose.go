@@ -377,15 +377,8 @@ func equal(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }
 
 // signatureHeaders are the headers a scheme reads its signature or token from.
 func signatureHeaders(s Scheme) []string {
-	switch s := s.(type) {
-	case *HMAC:
-		return []string{s.Header}
-	case *Ironclad:
-		return []string{s.Header}
-	case *StandardWebhooks:
-		return []string{HeaderWebhookSignature}
-	case *Token:
-		return []string{s.Header}
+	if name := SignatureHeader(s); name != "" {
+		return []string{name}
 	}
 	return nil
 }

@@ -134,3 +134,19 @@ func randomHex(n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// SignatureHeader is the header a scheme reads its signature (or token) from; "" for
+// Oneflow, whose signature is a field of the body.
+func SignatureHeader(s Scheme) string {
+	switch s := s.(type) {
+	case *HMAC:
+		return s.Header
+	case *Ironclad:
+		return s.Header
+	case *StandardWebhooks:
+		return HeaderWebhookSignature
+	case *Token:
+		return s.Header
+	}
+	return ""
+}
