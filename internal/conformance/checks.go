@@ -184,14 +184,14 @@ func (r *runner) staleTimestamp(ctx context.Context) Result {
 		if err := r.sign(d, r.o.Keys, signing.Params{Timestamp: r.now().Add(c.off)}); err != nil {
 			return fail("%v", err)
 		}
-		what := fmt.Sprintf("webhook-timestamp %s %s", short(staleBy), c.what)
+		what := fmt.Sprintf("webhook-timestamp %s %s", delivery.ShortDuration(staleBy), c.what)
 		res := r.expectRejected(ctx, e.Type, d, what)
 		if res.Outcome != Pass {
 			return res
 		}
 		results = append(results, res.Detail)
 	}
-	return pass("%s (the reference tolerance is %s)", strings.Join(results, "; "), short(signing.DefaultTolerance))
+	return pass("%s (the reference tolerance is %s)", strings.Join(results, "; "), delivery.ShortDuration(signing.DefaultTolerance))
 }
 
 // firstAcknowledged sends a delivery of the base event, which the duplicate and retry
@@ -338,16 +338,16 @@ func (r *runner) timeout(ctx context.Context) Result {
 	}
 	n := plural(len(r.answers), "answer")
 	if !r.documented && r.o.Timeout == 0 {
-		res := skip("%s does not document a timeout; whk waited up to %s: %s", r.p.Name, short(r.limit), sl)
+		res := skip("%s does not document a timeout; whk waited up to %s: %s", r.p.Name, delivery.ShortDuration(r.limit), sl)
 		if len(late) > 0 {
-			res.Detail = fmt.Sprintf("%s does not document a timeout; %d of %s did not come within whk's %s: %s", r.p.Name, len(late), n, short(r.limit), list(late))
+			res.Detail = fmt.Sprintf("%s does not document a timeout; %d of %s did not come within whk's %s: %s", r.p.Name, len(late), n, delivery.ShortDuration(r.limit), list(late))
 		}
 		return res
 	}
 	if len(late) > 0 {
-		return fail("%d of %s did not come within %s %s: %s", len(late), n, r.limitSource, short(r.limit), list(late))
+		return fail("%d of %s did not come within %s %s: %s", len(late), n, r.limitSource, delivery.ShortDuration(r.limit), list(late))
 	}
-	return pass("%s within %s %s; %s", n, r.limitSource, short(r.limit), sl)
+	return pass("%s within %s %s; %s", n, r.limitSource, delivery.ShortDuration(r.limit), sl)
 }
 
 // titleFor names a check the way the provider's scheme needs: CM.com Sign has a token,
@@ -485,19 +485,6 @@ func countStatuses(m map[int]int) string {
 		}
 	}
 	return strings.Join(parts, ", ")
-}
-
-// short writes whole minutes and hours without Go's trailing zero units: 10m, 2h.
-func short(d time.Duration) string {
-	s := d.String()
-	s = strings.TrimSuffix(s, "m0s")
-	if s != d.String() {
-		s += "m"
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 func plural(n int, what string) string {

@@ -21,7 +21,7 @@ func (r *runner) send(ctx context.Context, label string, d *delivery.Delivery) A
 	if a.Err != nil {
 		a.TimedOut = a.Kind == delivery.ErrTimeout
 		if a.TimedOut {
-			a.Err = fmt.Errorf("no answer within %s", short(r.limit))
+			a.Err = fmt.Errorf("no answer within %s", delivery.ShortDuration(r.limit))
 		} else if why := errorText(a.Err); a.Kind != delivery.ErrOther && why != string(a.Kind) {
 			a.Err = fmt.Errorf("%s (%s)", a.Kind, why)
 		}

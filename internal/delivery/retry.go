@@ -44,13 +44,13 @@ func RetryPolicy(p *catalog.Provider, scale float64) Policy {
 func formatDelays(ds []time.Duration) string {
 	parts := make([]string, len(ds))
 	for i, d := range ds {
-		parts[i] = shortDuration(d)
+		parts[i] = ShortDuration(d)
 	}
 	return strings.Join(parts, ", ")
 }
 
-// shortDuration writes 5m rather than 5m0s.
-func shortDuration(d time.Duration) string {
+// ShortDuration writes 5m rather than 5m0s, and 2h rather than 2h0m0s.
+func ShortDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")
