@@ -51,6 +51,9 @@ func newCmdHelp() *cobra.Command {
 // closest flag of the command as its hint, as git and gh do for commands.
 func flagError(cmd *cobra.Command, err error) error {
 	hint := "see '" + cmd.CommandPath() + " --help'"
+	if strings.HasPrefix(err.Error(), "unknown shorthand flag: 'v'") {
+		hint = "-v is --verbose, on send and listen; the version is 'whk --version' or 'whk version'"
+	}
 	if name, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
 		if s := closestFlag(cmd.Flags(), name); s != "" {
 			hint = "did you mean --" + s + "?"

@@ -281,3 +281,19 @@ func TestEveryContractCommandExists(t *testing.T) {
 		}
 	}
 }
+
+// TestShortVIsVerboseEverywhere: -v means one thing. Wherever a command has it, it is
+// --verbose; on the root, where there is nothing to be verbose about, it is a usage error
+// that points to --version.
+func TestShortVIsVerboseEverywhere(t *testing.T) {
+	walk(testRoot(), func(c *cobra.Command) {
+		if fl := c.LocalFlags().ShorthandLookup("v"); fl != nil && fl.Name != "verbose" {
+			t.Errorf("%s: -v is --%s, want --verbose", c.CommandPath(), fl.Name)
+		}
+	})
+	ios, _, out, errOut := iostreams.Test()
+	code := Run(t.Context(), cmdutil.New(ios), []string{"-v"})
+	if code != cmdutil.ExitUsage || out.Len() != 0 || !strings.Contains(errOut.String(), "'whk --version'") {
+		t.Errorf("whk -v: exit %d, stdout %q, stderr %q; want exit 2 and a hint to --version", code, out, errOut)
+	}
+}

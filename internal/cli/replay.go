@@ -136,7 +136,7 @@ func runReplay(o *ReplayOptions) error {
 	if err != nil {
 		return replayInputError(err)
 	}
-	est := render.NewStyles(ios.ErrOut, ios.ColourEnabled() && ios.IsStderrTTY())
+	est := render.NewStyles(ios.ErrOut, ios.StderrColourEnabled())
 	render.ReplaySummary(ios.ErrOut, est, sum, o.Count*len(items))
 	switch {
 	case sum.Interrupted:

@@ -136,7 +136,7 @@ func runSend(o *SendOptions) error {
 	}
 
 	st := render.NewStyles(out, f.IOStreams.ColourEnabled())
-	est := render.NewStyles(errOut, f.IOStreams.ColourEnabled() && f.IOStreams.IsStderrTTY())
+	est := render.NewStyles(errOut, f.IOStreams.StderrColourEnabled())
 	timeout, documented := delivery.Timeout(p)
 	if o.Timeout > 0 {
 		timeout = o.Timeout
