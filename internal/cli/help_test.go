@@ -259,20 +259,6 @@ func TestClosestFlag(t *testing.T) {
 	}
 }
 
-func TestLevenshtein(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"json", "json", 0}, {"jsn", "json", 1}, {"provder", "provider", 1},
-		{"stirct", "strict", 2}, {"kitten", "sitting", 3}, {"", "abc", 3}, {"é", "e", 1},
-	} {
-		if got := levenshtein(tt.a, tt.b); got != tt.want {
-			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 // Every command of ../shared/CLI.md is in the tree (and so in docs/ and the man pages).
 func TestEveryContractCommandExists(t *testing.T) {
 	for _, name := range []string{"events", "schema", "validate", "sign", "verify", "send", "replay", "listen", "test", "version", "completion"} {

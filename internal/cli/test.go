@@ -91,7 +91,7 @@ Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error
 			if opts.URL == "" {
 				return cmdutil.WithHint(errors.New("no endpoint given"), "pass --to URL, e.g. --to http://127.0.0.1:8080/webhooks")
 			}
-			if err := checkURL(opts.URL); err != nil {
+			if opts.URL, err = cmdutil.HTTPURL("--to", opts.URL); err != nil {
 				return err
 			}
 			for _, list := range [][]string{opts.Only, opts.Skip} {
@@ -124,7 +124,7 @@ Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error
 			return runTest(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.URL, "to", "", "the `URL` of your webhook endpoint (required)")
+	cmd.Flags().StringVar(&opts.URL, "to", "", "the `URL` of your webhook endpoint (required; no scheme means http://)")
 	cmd.Flags().StringSliceVar(&opts.Only, "only", nil, "run only these checks (comma-separated `ids`)")
 	cmd.Flags().StringSliceVar(&opts.Skip, "skip", nil, "skip these checks (comma-separated `ids`)")
 	cmd.Flags().StringSliceVar(&eventTypes, "event", nil, "send signed deliveries of these event `types` only (default: every event)")
