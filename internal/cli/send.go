@@ -284,5 +284,3 @@ func signerFor(f *cmdutil.Factory, k *cmdutil.KeyFlags, p *catalog.Provider) (de
 // noRedirects keeps a 3xx as the answer: a POST that a client turns into a GET at
 // another URL is not the delivery under test.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-
