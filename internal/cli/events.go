@@ -140,7 +140,8 @@ func NewCmdEventsShow(f *cmdutil.Factory, runF func(*EventsShowOptions) error) *
 	cmd := &cobra.Command{
 		Use:   "show TYPE -p PROVIDER",
 		Short: "Describe one event: its fields and an example payload",
-		Long: `Describe one event of the provider given with -p: its description, every field of the
+		Long: `Describe one event of the provider given with -p (without -p, of the one provider that
+sends that type): its description, every field of the
 envelope and the payload as a dotted path (type, required, nullable, enum, format), the
 rules that tie fields together, and the example payload. With --json, all of it as one
 JSON object.`,
@@ -148,7 +149,7 @@ JSON object.`,
   whk events show contract:publish -p oneflow --json`,
 		Args: exactArgs(1, "name one event type"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := f.RequireProvider(cmd)
+			p, err := f.ProviderForEvent(cmd, args[0])
 			if err != nil {
 				return err
 			}

@@ -51,6 +51,9 @@ func newCmdHelp() *cobra.Command {
 // closest flag of the command as its hint, as git and gh do for commands.
 func flagError(cmd *cobra.Command, err error) error {
 	hint := "see '" + cmd.CommandPath() + " --help'"
+	if strings.HasPrefix(err.Error(), "unknown shorthand flag: 'v'") {
+		hint = "-v is --verbose, on send and listen; the version is 'whk --version' or 'whk version'"
+	}
 	if name, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
 		if s := closestFlag(cmd.Flags(), name); s != "" {
 			hint = "did you mean --" + s + "?"
@@ -59,49 +62,15 @@ func flagError(cmd *cobra.Command, err error) error {
 	return cmdutil.WithHint(err, hint)
 }
 
-// closestFlag returns the visible flag nearest to name: one that name is the start of
-// (--cat for --catalog), else one within an edit distance of 2 that is not a rewrite of
-// the whole name; "" when none is close.
+// closestFlag returns the visible flag nearest to name (see cmdutil.Closest); "" when
+// none is close.
 func closestFlag(fs *pflag.FlagSet, name string) string {
-	name = strings.ToLower(name)
-	best, bestScore := "", -1
+	var names []string
+	// VisitAll goes in lexical order, so ties go to the first name alphabetically.
 	fs.VisitAll(func(fl *pflag.Flag) {
-		if fl.Hidden || fl.Deprecated != "" {
-			return
-		}
-		score := levenshtein(name, fl.Name)
-		switch {
-		case len(name) >= 2 && strings.HasPrefix(fl.Name, name):
-			score = 0 // a prefix beats any typo
-		case score > 2 || score >= len(name):
-			return
-		}
-		// VisitAll goes in lexical order, so ties go to the first name alphabetically.
-		if bestScore < 0 || score < bestScore {
-			best, bestScore = fl.Name, score
+		if !fl.Hidden && fl.Deprecated == "" {
+			names = append(names, fl.Name)
 		}
 	})
-	return best
-}
-
-// levenshtein is the edit distance between a and b (insertions, deletions, substitutions).
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return cmdutil.Closest(name, names)
 }

@@ -259,25 +259,27 @@ func TestClosestFlag(t *testing.T) {
 	}
 }
 
-func TestLevenshtein(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"json", "json", 0}, {"jsn", "json", 1}, {"provder", "provider", 1},
-		{"stirct", "strict", 2}, {"kitten", "sitting", 3}, {"", "abc", 3}, {"é", "e", 1},
-	} {
-		if got := levenshtein(tt.a, tt.b); got != tt.want {
-			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 // Every command of ../shared/CLI.md is in the tree (and so in docs/ and the man pages).
 func TestEveryContractCommandExists(t *testing.T) {
 	for _, name := range []string{"events", "schema", "validate", "sign", "verify", "send", "replay", "listen", "test", "version", "completion"} {
 		if !hasCommand(name) {
 			t.Errorf("whk %s is missing from the command tree", name)
 		}
+	}
+}
+
+// TestShortVIsVerboseEverywhere: -v means one thing. Wherever a command has it, it is
+// --verbose; on the root, where there is nothing to be verbose about, it is a usage error
+// that points to --version.
+func TestShortVIsVerboseEverywhere(t *testing.T) {
+	walk(testRoot(), func(c *cobra.Command) {
+		if fl := c.LocalFlags().ShorthandLookup("v"); fl != nil && fl.Name != "verbose" {
+			t.Errorf("%s: -v is --%s, want --verbose", c.CommandPath(), fl.Name)
+		}
+	})
+	ios, _, out, errOut := iostreams.Test()
+	code := Run(t.Context(), cmdutil.New(ios), []string{"-v"})
+	if code != cmdutil.ExitUsage || out.Len() != 0 || !strings.Contains(errOut.String(), "'whk --version'") {
+		t.Errorf("whk -v: exit %d, stdout %q, stderr %q; want exit 2 and a hint to --version", code, out, errOut)
 	}
 }

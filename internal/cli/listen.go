@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -108,10 +107,10 @@ checked with whk's local test key unless --public-key is given, so that
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Addr, "addr", listener.DefaultAddr, "listen on `host:port` (port 0 picks a free one)")
+	fl.StringVar(&opts.Addr, "addr", listener.DefaultAddr, "listen on `host:port`, or a port alone on 127.0.0.1 (port 0 picks a free one)")
 	fl.StringVar(&opts.Path, "path", "/", "receive deliveries at this `path` (ending in / takes every path under it)")
 	fl.IntVar(&opts.Status, "status", 0, "answer every delivery with this HTTP status `code` (default 200)")
-	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay each delivery to `URL` and answer with its status and body")
+	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay each delivery to `URL` (no scheme means http://) and answer with its status and body")
 	fl.StringVar(&opts.RecordDir, "record", "", "write each delivery record to a file in `DIR`")
 	fl.StringVar(&maxBody, "max-body", "10MiB", "answer 413 to bodies larger than `size`")
 	fl.BoolVar(&opts.JSON, "json", false, "print a ready line, then one delivery record per line")
@@ -185,11 +184,12 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		return cmdutil.WithHint(errors.New("--status and --forward-to cannot be used together"), "the app behind --forward-to decides the status")
 	}
 	if o.ForwardTo != "" {
-		u, err := url.Parse(o.ForwardTo)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return cmdutil.WithHint(fmt.Errorf("--forward-to %q is not an http(s) URL", o.ForwardTo), "e.g. --forward-to http://localhost:3000/webhooks")
+		var err error
+		if o.ForwardTo, err = cmdutil.HTTPURL("--forward-to", o.ForwardTo); err != nil {
+			return err
 		}
 	}
+	o.Addr = cmdutil.ListenAddr(o.Addr, "127.0.0.1")
 	var rec *listener.Recorder
 	if o.RecordDir != "" {
 		var err error

@@ -273,7 +273,7 @@ func TestListenUsageErrors(t *testing.T) {
 	}{
 		{"status out of range", ListenOptions{Status: 42}, "--status 42"},
 		{"status with forward", ListenOptions{Status: 500, ForwardTo: "http://localhost:1/"}, "cannot be used together"},
-		{"forward to a non-URL", ListenOptions{ForwardTo: "localhost:3000"}, "not an http(s) URL"},
+		{"forward to a non-http URL", ListenOptions{ForwardTo: "ftp://localhost:3000"}, "not an http(s) URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -74,7 +74,7 @@ prints the summary so far (exit 130). Exit 1 if any delivery failed.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.To, "to", "", "the receiver's `URL`")
+	fl.StringVar(&opts.To, "to", "", "the receiver's `URL` (no scheme means http://)")
 	fl.IntVar(&opts.Concurrency, "concurrency", 1, "deliveries in flight at once, over `N` reused connections")
 	fl.Float64Var(&opts.Rate, "rate", 0, "at most `R` deliveries started per second (0: no limit)")
 	fl.IntVar(&opts.Count, "count", 1, "send the whole set `N` times")
@@ -102,7 +102,8 @@ func runReplay(o *ReplayOptions) error {
 	case o.KeepSignature && len(o.Sets) > 0:
 		return cmdutil.WithHint(errors.New("--keep-signature sends recordings byte for byte; --set would change them"), "drop one of them")
 	}
-	if err := checkURL(o.To); err != nil {
+	var err error
+	if o.To, err = cmdutil.HTTPURL("--to", o.To); err != nil {
 		return err
 	}
 	items, err := replayItems(o)
@@ -136,7 +137,7 @@ func runReplay(o *ReplayOptions) error {
 	if err != nil {
 		return replayInputError(err)
 	}
-	est := render.NewStyles(ios.ErrOut, ios.ColourEnabled() && ios.IsStderrTTY())
+	est := render.NewStyles(ios.ErrOut, ios.StderrColourEnabled())
 	render.ReplaySummary(ios.ErrOut, est, sum, o.Count*len(items))
 	switch {
 	case sum.Interrupted:

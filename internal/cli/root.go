@@ -90,7 +90,7 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if noColor {
-				f.IOStreams.SetColour(false)
+				f.IOStreams.DisableColour()
 			}
 			return nil
 		},
@@ -99,7 +99,8 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 	pf.StringP("provider", "p", "", "provider `id` (clment, contract-as-code, ironclad, cm-sign, oneflow, standard-webhooks); default $WHK_PROVIDER")
 	pf.StringSliceVar(&f.CatalogDirs, "catalog", nil, "add providers or events from the catalog files in `DIR` (repeatable)")
 	pf.BoolVar(&noColor, "no-color", false, "never colour the output")
-	root.Flags().BoolP("version", "v", false, "print whk's version, commit and build date")
+	// No -v here: -v is --verbose wherever a command has one (send, listen), as in curl.
+	root.Flags().Bool("version", false, "print whk's version, commit and build date")
 
 	_ = root.RegisterFlagCompletionFunc("catalog", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return nil, cobra.ShellCompDirectiveFilterDirs

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -86,7 +85,7 @@ Redirects are not followed: a 3xx is the answer.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.To, "to", "", "the receiver's `URL`")
+	fl.StringVar(&opts.To, "to", "", "the receiver's `URL` (no scheme means http://)")
 	fl.StringVar(&opts.Data, "data", "", "send the body in `FILE` (- for stdin) instead of the catalog example")
 	fl.StringArrayVar(&opts.Sets, "set", nil, "override a body field: `path=value` (dot path from the root; value parsed as JSON when it parses)")
 	fl.BoolVar(&opts.Print, "print", false, "print the request (headers and body) and send nothing")
@@ -106,7 +105,8 @@ func runSend(o *SendOptions) error {
 		return cmdutil.WithHint(errors.New("no receiver given"), "pass --to URL, or --print to see the request")
 	}
 	if o.To != "" {
-		if err := checkURL(o.To); err != nil {
+		var err error
+		if o.To, err = cmdutil.HTTPURL("--to", o.To); err != nil {
 			return err
 		}
 	}
@@ -136,7 +136,7 @@ func runSend(o *SendOptions) error {
 	}
 
 	st := render.NewStyles(out, f.IOStreams.ColourEnabled())
-	est := render.NewStyles(errOut, f.IOStreams.ColourEnabled() && f.IOStreams.IsStderrTTY())
+	est := render.NewStyles(errOut, f.IOStreams.StderrColourEnabled())
 	timeout, documented := delivery.Timeout(p)
 	if o.Timeout > 0 {
 		timeout = o.Timeout
@@ -284,11 +284,3 @@ func signerFor(f *cmdutil.Factory, k *cmdutil.KeyFlags, p *catalog.Provider) (de
 // noRedirects keeps a 3xx as the answer: a POST that a client turns into a GET at
 // another URL is not the delivery under test.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-func checkURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return cmdutil.WithHint(fmt.Errorf("--to %q is not an http(s) URL", s), "for example http://127.0.0.1:8080/hooks")
-	}
-	return nil
-}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -42,7 +41,7 @@ func NewCmdSign(f *cmdutil.Factory, runF func(*SignOptions) error) *cobra.Comman
 	opts := &SignOptions{}
 	var (
 		keys                          cmdutil.KeyFlags
-		jsonOut                       bool
+		format                        *cmdutil.FormatFlags
 		id, ts, nonce, eventID, input string
 	)
 	cmd := &cobra.Command{
@@ -72,14 +71,8 @@ values a scheme signs besides the body, so the output is reproducible.`,
 				return err
 			}
 			opts.Provider = p
-			if jsonOut {
-				if cmd.Flags().Changed("format") && opts.Format != "json" {
-					return cmdutil.WithHint(errors.New("--json and --format "+opts.Format+" disagree"), "drop one of them")
-				}
-				opts.Format = "json"
-			}
-			if !contains(signFormats, opts.Format) {
-				return cmdutil.WithHint(fmt.Errorf("unknown format %q", opts.Format), "use one of: "+strings.Join(signFormats, ", "))
+			if opts.Format, err = format.Resolve(cmd); err != nil {
+				return err
 			}
 			if len(args) == 1 {
 				input = args[0]
@@ -116,8 +109,7 @@ values a scheme signs besides the body, so the output is reproducible.`,
 	}
 	cmdutil.AddSigningKeyFlags(cmd, &keys)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Format, "format", "headers", "output `format`: headers, json or curl")
-	fl.BoolVar(&jsonOut, "json", false, "same as --format json")
+	format = cmdutil.AddFormatFlags(cmd, signFormats, "headers, json or curl")
 	fl.StringVar(&id, "id", "", "Standard Webhooks: the webhook-id to sign (default: a fresh msg_ id)")
 	fl.StringVar(&ts, "timestamp", "", "Standard Webhooks: the `time` to sign, Unix seconds or RFC 3339 (default: now)")
 	fl.StringVar(&nonce, "nonce", "", "Ironclad: the nonce to sign (default: random)")
@@ -134,15 +126,6 @@ func maxArgs(n int, hint string) cobra.PositionalArgs {
 		}
 		return nil
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ParseTimestamp reads Unix seconds or an RFC 3339 time.

@@ -153,7 +153,7 @@ func TestSignUsageErrors(t *testing.T) {
 	}{
 		{"no provider", []string{"sign", "-"}, env, "whk: error: no provider given"},
 		{"no secret", []string{"sign", "-", "-p", "clment"}, nil, "whk: error: Clment signs with a secret and none was given"},
-		{"bad format", []string{"sign", "-", "-p", "clment", "--format", "xml"}, env, `whk: error: unknown format "xml" (use one of: headers, json, curl)`},
+		{"bad format", []string{"sign", "-", "-p", "clment", "--format", "xml"}, env, `whk: error: unknown format "xml" (choose one of: headers, json, curl)`},
 		{"bad timestamp", []string{"sign", "-", "-p", "stdwh", "--timestamp", "yesterday"}, env, `whk: error: invalid --timestamp "yesterday"`},
 		{"json and format disagree", []string{"sign", "-", "-p", "clment", "--json", "--format", "curl"}, env, "whk: error: --json and --format curl disagree"},
 		{"Oneflow body without callback_id", []string{"sign", "-", "-p", "oneflow"}, env, "whk: error: Oneflow: the body has no string callback_id to sign"},

@@ -44,7 +44,7 @@ func NewCmdTest(f *cmdutil.Factory, runF func(context.Context, *TestOptions) err
 	var (
 		keyFlags   cmdutil.KeyFlags
 		eventTypes []string
-		jsonOut    bool
+		format     *cmdutil.FormatFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "test --to URL -p PROVIDER",
@@ -85,21 +85,13 @@ Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error
 				return err
 			}
 			opts.Provider = p
-			if jsonOut {
-				if cmd.Flags().Changed("format") && opts.Format != "json" {
-					return cmdutil.Usagef("--json and --format %s disagree", opts.Format)
-				}
-				opts.Format = "json"
-			}
-			switch opts.Format {
-			case "table", "json", "junit":
-			default:
-				return cmdutil.WithHint(fmt.Errorf("unknown format %q", opts.Format), "use --format table, json or junit")
+			if opts.Format, err = format.Resolve(cmd); err != nil {
+				return err
 			}
 			if opts.URL == "" {
 				return cmdutil.WithHint(errors.New("no endpoint given"), "pass --to URL, e.g. --to http://127.0.0.1:8080/webhooks")
 			}
-			if err := checkURL(opts.URL); err != nil {
+			if opts.URL, err = cmdutil.HTTPURL("--to", opts.URL); err != nil {
 				return err
 			}
 			for _, list := range [][]string{opts.Only, opts.Skip} {
@@ -132,12 +124,12 @@ Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error
 			return runTest(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.URL, "to", "", "the `URL` of your webhook endpoint (required)")
+	cmd.Flags().StringVar(&opts.URL, "to", "", "the `URL` of your webhook endpoint (required; no scheme means http://)")
 	cmd.Flags().StringSliceVar(&opts.Only, "only", nil, "run only these checks (comma-separated `ids`)")
 	cmd.Flags().StringSliceVar(&opts.Skip, "skip", nil, "skip these checks (comma-separated `ids`)")
 	cmd.Flags().StringSliceVar(&eventTypes, "event", nil, "send signed deliveries of these event `types` only (default: every event)")
-	cmd.Flags().StringVar(&opts.Format, "format", "table", "output `format`: table, json (NDJSON, one object per check) or junit")
-	cmd.Flags().BoolVar(&jsonOut, "json", false, "same as --format json")
+	// The human format was called "table" before every command called it "text".
+	format = cmdutil.AddFormatFlags(cmd, []string{cmdutil.TextFormat, "json", "junit"}, "text (a table), json (NDJSON, one object per check) or junit").Alias("table", cmdutil.TextFormat)
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "how long to wait for each answer (default: the provider's documented timeout, else 30s)")
 	cmdutil.AddSigningKeyFlags(cmd, &keyFlags)
 	completeChecks := func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -145,9 +137,6 @@ Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error
 	}
 	_ = cmd.RegisterFlagCompletionFunc("only", completeChecks)
 	_ = cmd.RegisterFlagCompletionFunc("skip", completeChecks)
-	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"table", "json", "junit"}, cobra.ShellCompDirectiveNoFileComp
-	})
 	return cmd
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -39,7 +38,7 @@ type ValidateOptions struct {
 // NewCmdValidate builds `whk validate [PATH|-]...`.
 func NewCmdValidate(f *cmdutil.Factory, runF func(*ValidateOptions) error) *cobra.Command {
 	opts := &ValidateOptions{}
-	var asJSON bool
+	var format *cmdutil.FormatFlags
 	cmd := &cobra.Command{
 		Use:   "validate [PATH|-]...",
 		Short: "Check webhook payloads against the catalog's schemas",
@@ -66,14 +65,9 @@ A summary goes to stderr. Exit status: 0 all valid, 1 any invalid or unparsable 
 			if len(args) == 0 {
 				return cmdutil.WithHint(errors.New("nothing to validate"), "name files or directories, or - for stdin")
 			}
-			if asJSON {
-				if cmd.Flags().Changed("format") && opts.Format != "json" {
-					return cmdutil.WithHint(fmt.Errorf("--json and --format %s disagree", opts.Format), "use one of them")
-				}
-				opts.Format = "json"
-			}
-			if !slices.Contains(render.ValidateFormats, opts.Format) {
-				return cmdutil.WithHint(fmt.Errorf("unknown format %q", opts.Format), "choose one of: "+strings.Join(render.ValidateFormats, ", "))
+			var err error
+			if opts.Format, err = format.Resolve(cmd); err != nil {
+				return err
 			}
 			c, err := f.Catalog()
 			if err != nil {
@@ -90,7 +84,7 @@ A summary goes to stderr. Exit status: 0 all valid, 1 any invalid or unparsable 
 			opts.Catalog, opts.Paths = c, args
 			opts.Ctx = cmd.Context()
 			opts.In, opts.Out, opts.ErrOut = f.IOStreams.In, f.IOStreams.Out, f.IOStreams.ErrOut
-			opts.Colour = f.IOStreams.ColourEnabled() && opts.Format == "text"
+			opts.Colour = f.IOStreams.ColourEnabled() && opts.Format == cmdutil.TextFormat
 			opts.Now = f.Now
 			if runF != nil {
 				return runF(opts)
@@ -102,9 +96,7 @@ A summary goes to stderr. Exit status: 0 all valid, 1 any invalid or unparsable 
 	fl.StringVar(&opts.Type, "type", "", "check every item as this event `TYPE` instead of detecting it")
 	fl.BoolVar(&opts.AllowUnknownTypes, "allow-unknown-types", false, "accept event types the catalog does not know (checked against the envelope only)")
 	fl.BoolVar(&opts.Strict, "strict", false, "fail on fields the catalog does not know (default: warn)")
-	fl.StringVar(&opts.Format, "format", "text", "output `format`: text, json, junit or github")
-	fl.BoolVar(&asJSON, "json", false, "print one JSON object per item (same as --format json)")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(render.ValidateFormats, cobra.ShellCompDirectiveNoFileComp))
+	format = cmdutil.AddFormatFlags(cmd, render.ValidateFormats, "text, json, junit or github")
 	return cmd
 }
 

@@ -67,19 +67,25 @@ func (f *Factory) Catalog() (*catalog.Catalog, error) {
 
 // ProviderName is the --provider flag's value, else $WHK_PROVIDER, else "".
 func (f *Factory) ProviderName(cmd *cobra.Command) string {
+	name, _ := f.providerName(cmd)
+	return name
+}
+
+// providerName is ProviderName and where the name came from, for error messages.
+func (f *Factory) providerName(cmd *cobra.Command) (name, from string) {
 	if fl := cmd.Flags().Lookup("provider"); fl != nil && fl.Changed {
-		return fl.Value.String()
+		return fl.Value.String(), ""
 	}
 	if fl := cmd.InheritedFlags().Lookup("provider"); fl != nil && fl.Changed {
-		return fl.Value.String()
+		return fl.Value.String(), ""
 	}
-	return f.Getenv("WHK_PROVIDER")
+	return f.Getenv("WHK_PROVIDER"), "$WHK_PROVIDER"
 }
 
 // Provider resolves the provider named by --provider or $WHK_PROVIDER. It returns nil
 // and no error when neither is set, so callers can detect it from the input instead.
 func (f *Factory) Provider(cmd *cobra.Command) (*catalog.Provider, error) {
-	name := f.ProviderName(cmd)
+	name, from := f.providerName(cmd)
 	if name == "" {
 		return nil, nil
 	}
@@ -89,9 +95,28 @@ func (f *Factory) Provider(cmd *cobra.Command) (*catalog.Provider, error) {
 	}
 	p, err := c.Provider(name)
 	if err != nil {
-		return nil, &UsageError{Err: err}
+		return nil, unknownProvider(c, name, from)
 	}
 	return p, nil
+}
+
+// unknownProvider is the usage error for a provider name the catalog lacks: it names
+// where the name came from when that was the environment, and the id the user most
+// likely meant, else every id.
+func unknownProvider(c *catalog.Catalog, name, from string) error {
+	msg := "unknown provider " + quote(name)
+	if from != "" {
+		msg += " in " + from
+	}
+	var aliases []string
+	for _, p := range c.Providers() {
+		aliases = append(append(aliases, p.ID), p.Aliases...)
+	}
+	if s := Closest(name, aliases); s != "" {
+		p, _ := c.Provider(s)
+		return WithHint(errors.New(msg), "did you mean "+p.ID+"?")
+	}
+	return WithHint(errors.New(msg), "choose one of: "+strings.Join(c.IDs(), ", "))
 }
 
 // RequireProvider is Provider for commands that cannot work without one.
@@ -107,11 +132,43 @@ func (f *Factory) RequireProvider(cmd *cobra.Command) (*catalog.Provider, error)
 	return nil, WithHint(errors.New("no provider given"), "pass -p with one of: "+strings.Join(c.IDs(), ", ")+", or set WHK_PROVIDER")
 }
 
+// ProviderForEvent is RequireProvider for a command given an event type: with no
+// provider named, the one provider that has that type is meant; several are a usage
+// error naming them.
+func (f *Factory) ProviderForEvent(cmd *cobra.Command, typ string) (*catalog.Provider, error) {
+	p, err := f.Provider(cmd)
+	if err != nil || p != nil {
+		return p, err
+	}
+	c, err := f.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	var have []*catalog.Provider
+	var ids []string
+	for _, p := range c.Providers() {
+		if _, err := p.Event(typ); err == nil {
+			have, ids = append(have, p), append(ids, p.ID)
+		}
+	}
+	switch len(have) {
+	case 1:
+		return have[0], nil
+	case 0:
+		return f.RequireProvider(cmd)
+	}
+	return nil, WithHint(errors.New("event "+quote(typ)+" is sent by several providers: "+strings.Join(ids, ", ")), "pass -p with one of them")
+}
+
 // Event resolves an event type of p as a usage error when unknown.
 func Event(p *catalog.Provider, typ string) (*catalog.Event, error) {
 	e, err := p.Event(typ)
 	if err != nil {
-		return nil, WithHint(errors.New("unknown event "+quote(typ)+" for provider "+p.ID), "run 'whk events list -p "+p.ID+"' to see its events")
+		hint := "run 'whk events list -p " + p.ID + "' to see its events"
+		if s := Closest(typ, p.EventTypes()); s != "" {
+			hint = "did you mean " + s + "?"
+		}
+		return nil, WithHint(errors.New("unknown event "+quote(typ)+" for provider "+p.ID), hint)
 	}
 	return e, nil
 }

@@ -16,9 +16,10 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
-	stdoutTTY bool
-	stderrTTY bool
-	colour    bool
+	stdoutTTY    bool
+	stderrTTY    bool
+	colour       bool
+	stderrColour bool
 }
 
 // Env reads an environment variable; tests pass a map-backed one.
@@ -26,15 +27,19 @@ type Env func(string) string
 
 // System returns the process's streams, with colour decided from the terminal and env.
 func System() *IOStreams {
-	s := &IOStreams{
-		In:        os.Stdin,
-		Out:       os.Stdout,
-		ErrOut:    os.Stderr,
-		stdoutTTY: isTerminal(os.Stdout),
-		stderrTTY: isTerminal(os.Stderr),
-	}
-	s.colour = DecideColour(s.stdoutTTY, os.Getenv)
+	s := decide(isTerminal(os.Stdout), isTerminal(os.Stderr), os.Getenv)
+	s.In, s.Out, s.ErrOut = os.Stdin, os.Stdout, os.Stderr
 	return s
+}
+
+// decide makes the terminal and colour decisions for both output streams, once.
+func decide(stdoutTTY, stderrTTY bool, env Env) *IOStreams {
+	return &IOStreams{
+		stdoutTTY:    stdoutTTY,
+		stderrTTY:    stderrTTY,
+		colour:       DecideColour(stdoutTTY, env),
+		stderrColour: DecideColour(stderrTTY, env),
+	}
 }
 
 // Test returns in-memory streams: no terminal, no colour.
@@ -82,10 +87,21 @@ func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 // ColourEnabled reports whether output to stdout may carry colour.
 func (s *IOStreams) ColourEnabled() bool { return s.colour }
 
+// StderrColourEnabled reports whether progress, warnings and summaries on stderr may
+// carry colour: the same policy as stdout's, applied to stderr's own terminal, so
+// `whk send … | jq` still colours its stderr summary and CLICOLOR_FORCE forces both.
+func (s *IOStreams) StderrColourEnabled() bool { return s.stderrColour }
+
 // SetStdoutTTY overrides terminal detection (tests, golden renderings).
 func (s *IOStreams) SetStdoutTTY(tty bool) { s.stdoutTTY = tty }
 
-// SetColour overrides the colour decision (--no-color, --json, tests).
+// SetColour overrides the colour decision for stdout (--json, tests).
 func (s *IOStreams) SetColour(on bool) { s.colour = on }
+
+// SetStderrColour overrides the colour decision for stderr (tests).
+func (s *IOStreams) SetStderrColour(on bool) { s.stderrColour = on }
+
+// DisableColour turns colour off on both streams (--no-color).
+func (s *IOStreams) DisableColour() { s.colour, s.stderrColour = false, false }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
