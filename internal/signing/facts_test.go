@@ -150,6 +150,13 @@ func TestEverySchemeStatesItsFacts(t *testing.T) {
 	}
 }
 
+// A nil scheme (a replay item with no key) states no facts and carries no token.
+func TestNilSchemeHasNoFacts(t *testing.T) {
+	if _, ok := FactsOf(nil); ok || TokenHeader(nil) != "" || SignatureHeader(nil) != "" {
+		t.Fatal("a nil scheme states facts")
+	}
+}
+
 // providerUsing is the first built-in provider whose scheme is name.
 func providerUsing(t *testing.T, name string) *catalog.Provider {
 	t.Helper()
