@@ -49,7 +49,7 @@ type Keys struct {
 // SigningKeys resolves what p's scheme signs with. Ironclad without --private-key uses
 // whk's local test key pair, created on first use.
 func (k *KeyFlags) SigningKeys(f *Factory, p *catalog.Provider) (*Keys, error) {
-	if p.Scheme.Name == catalog.SchemeIroncladRSA {
+	if signing.FactsFor(p).KeyPair {
 		if k.PrivateKey != "" {
 			priv, err := keys.LoadPrivateKey(k.PrivateKey)
 			if err != nil {
@@ -78,7 +78,7 @@ func (k *KeyFlags) SigningKeys(f *Factory, p *catalog.Provider) (*Keys, error) {
 // not an error: it returns nil (listen then reports signatures as unchecked). Ironclad
 // without --public-key uses the public half of whk's test key pair.
 func (k *KeyFlags) VerifyingKeys(f *Factory, p *catalog.Provider, required bool) (*Keys, error) {
-	if p.Scheme.Name == catalog.SchemeIroncladRSA {
+	if signing.FactsFor(p).KeyPair {
 		if k.PublicKey != "" {
 			pub, err := keys.LoadPublicKey(k.PublicKey)
 			if err != nil {

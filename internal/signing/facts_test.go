@@ -101,6 +101,9 @@ func TestEverySchemeStatesItsFacts(t *testing.T) {
 			if got := status(back, h2, opts); got != StatusValid {
 				t.Fatalf("signature presented again: %s", got)
 			}
+			if got := FactsFor(p); got != f {
+				t.Fatalf("FactsFor %+v, Facts %+v", got, f)
+			}
 			if got := SignatureHeader(s); got != f.Header {
 				t.Fatalf("SignatureHeader %q, Facts.Header %q", got, f.Header)
 			}

@@ -187,6 +187,16 @@ func FactsOf(s Scheme) (f Facts, ok bool) {
 	return d.Facts(), true
 }
 
+// FactsFor returns the facts of a provider's scheme (none for an unknown scheme).
+func FactsFor(p *catalog.Provider) Facts {
+	s, err := For(p, "")
+	if err != nil {
+		return Facts{}
+	}
+	f, _ := FactsOf(s)
+	return f
+}
+
 // SignatureHeader is the header a scheme reads its signature (or token) from; "" when
 // the signature is a body field (Oneflow).
 func SignatureHeader(s Scheme) string {
