@@ -64,7 +64,12 @@ type Provider struct {
 	Timeout Duration `json:"timeout,omitempty"`
 	Retry   Retry    `json:"retry"`
 	Notes   []string `json:"notes,omitempty"`
-	Events  []*Event `json:"events"`
+	// HTTPSOnly means the provider delivers only to https:// endpoints.
+	HTTPSOnly bool `json:"https_only,omitempty"`
+	// VersionSuffix is what the provider appends to an event type when it ships a
+	// changed payload as a new type beside the old one (".v2"); "" when it does not.
+	VersionSuffix string   `json:"version_suffix,omitempty"`
+	Events        []*Event `json:"events"`
 }
 
 // Scheme names a signing scheme and its parameters.

@@ -188,8 +188,8 @@ func runTest(ctx context.Context, o *TestOptions) error {
 	if o.Keys.Note != "" {
 		fmt.Fprintln(errOut, o.Keys.Note)
 	}
-	if o.Provider.ID == "contract-as-code" && strings.HasPrefix(o.URL, "http://") && !isLoopback(o.URL) {
-		fmt.Fprintln(errOut, "warning: Contract-as-Code delivers only to HTTPS endpoints")
+	if o.Provider.HTTPSOnly && strings.HasPrefix(o.URL, "http://") && !isLoopback(o.URL) {
+		fmt.Fprintln(errOut, "warning: "+o.Provider.Name+" delivers only to HTTPS endpoints")
 	}
 	if err := reachable(ctx, o.URL); err != nil {
 		return err

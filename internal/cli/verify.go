@@ -252,19 +252,12 @@ func verifyRequest(o *VerifyOptions) (render.Verification, error) {
 	}
 	body, h := o.Body, o.Header.Clone()
 	if o.HasSignature {
-		switch s := s.(type) {
-		case *signing.Oneflow:
-			if body, err = signing.SetTopLevelString(body, s.Field, o.Signature); err != nil {
-				return render.Verification{}, cmdutil.WithHint(fmt.Errorf("cannot put --signature in the body: %w", err), "Oneflow's signature is a field of the JSON body")
-			}
-		default:
-			if name := signing.SignatureHeader(s); name != "" {
-				h.Set(name, o.Signature)
-			}
+		if body, err = signing.Present(s, body, h, o.Signature); err != nil {
+			return render.Verification{}, cmdutil.WithHint(fmt.Errorf("cannot put --signature in the body: %w", err), p.Name+"'s signature is a field of the JSON body")
 		}
 	}
-	if t, ok := s.(*signing.Token); ok && h.Get(t.Header) == record.Redacted {
-		return render.Verification{}, cmdutil.WithHint(fmt.Errorf("the recorded %s header was redacted by whk listen", t.Header), "pass the token the request carried with --signature")
+	if name := signing.TokenHeader(s); name != "" && h.Get(name) == record.Redacted {
+		return render.Verification{}, cmdutil.WithHint(fmt.Errorf("the recorded %s header was redacted by whk listen", name), "pass the token the request carried with --signature")
 	}
 	vo := signing.VerifyOptions{Now: o.Now(), Tolerance: o.Tolerance}
 	v := render.Verification{Provider: p.ID, Name: p.Name, Scheme: s.Name()}

@@ -49,11 +49,11 @@ type Keys struct {
 // SigningKeys resolves what p's scheme signs with. Ironclad without --private-key uses
 // whk's local test key pair, created on first use.
 func (k *KeyFlags) SigningKeys(f *Factory, p *catalog.Provider) (*Keys, error) {
-	if p.Scheme.Name == catalog.SchemeIroncladRSA {
+	if signing.FactsFor(p).KeyPair {
 		if k.PrivateKey != "" {
 			priv, err := keys.LoadPrivateKey(k.PrivateKey)
 			if err != nil {
-				return nil, WithHint(err, "pass an RSA private key in PEM with --private-key")
+				return nil, WithHint(fmt.Errorf("--private-key: %w", err), "pass the path of an RSA private key PEM file, or the PEM text from its -----BEGIN line to its -----END line")
 			}
 			return &Keys{Keys: signing.Keys{PrivateKey: priv}, Source: "--private-key"}, nil
 		}
@@ -78,11 +78,11 @@ func (k *KeyFlags) SigningKeys(f *Factory, p *catalog.Provider) (*Keys, error) {
 // not an error: it returns nil (listen then reports signatures as unchecked). Ironclad
 // without --public-key uses the public half of whk's test key pair.
 func (k *KeyFlags) VerifyingKeys(f *Factory, p *catalog.Provider, required bool) (*Keys, error) {
-	if p.Scheme.Name == catalog.SchemeIroncladRSA {
+	if signing.FactsFor(p).KeyPair {
 		if k.PublicKey != "" {
 			pub, err := keys.LoadPublicKey(k.PublicKey)
 			if err != nil {
-				return nil, WithHint(err, "pass Ironclad's RSA public key in PEM with --public-key")
+				return nil, WithHint(fmt.Errorf("--public-key: %w", err), "pass the path of Ironclad's RSA public key PEM file, or the PEM text from its -----BEGIN line to its -----END line")
 			}
 			return &Keys{Keys: signing.Keys{PublicKey: pub}, Source: "--public-key"}, nil
 		}

@@ -40,7 +40,9 @@ func (s *SecretFlags) Resolve(getenv func(string) string) (*Secret, error) {
 	case s.File != "":
 		b, err := os.ReadFile(s.File)
 		if err != nil {
-			return nil, WithHint(fmt.Errorf("cannot read secret file: %w", unwrapPath(err)), "check the --secret-file path")
+			// The value is not quoted: a secret given by mistake where its path belongs
+			// would otherwise be printed.
+			return nil, WithHint(fmt.Errorf("cannot read the --secret-file: %s", reason(err)), "--secret-file takes the path of a file that holds the secret; to give the secret itself set $WHK_SECRET")
 		}
 		if bytes.HasSuffix(b, []byte("\r\n")) {
 			b = b[:len(b)-2]
@@ -52,6 +54,15 @@ func (s *SecretFlags) Resolve(getenv func(string) string) (*Secret, error) {
 		return &Secret{Bytes: []byte(getenv("WHK_SECRET")), Source: "$WHK_SECRET"}, nil
 	}
 	return nil, ErrNoSecret
+}
+
+// reason is why an os call failed, without the path it was given.
+func reason(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return "unreadable"
 }
 
 // unwrapPath keeps the path and reason of an os error, without Go's "open" verb noise.

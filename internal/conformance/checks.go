@@ -2,10 +2,6 @@ package conformance
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -44,17 +40,8 @@ func (r *runner) signedDelivery(ctx context.Context) Result {
 		return pass("%s acknowledged (%s)", plural(n, "event"), countStatuses(statuses))
 	}
 	res := fail("%d of %d not acknowledged (%s): %s", len(failed), n, r.rule(), list(failed))
-	if rejected4xx == len(failed) {
-		switch r.o.Scheme.(type) {
-		case *signing.Token:
-			res.Detail += "; correct deliveries were rejected: check the token and its header name (--auth-header)"
-		case *signing.Oneflow:
-			res.Detail += "; correctly signed deliveries were rejected: check the sign key"
-		case *signing.Ironclad:
-			res.Detail += "; correctly signed deliveries were rejected: check that the endpoint has the public key of the key whk signs with, and verify the raw body bytes before parsing them"
-		default:
-			res.Detail += "; correctly signed deliveries were rejected: check the secret, and verify the raw body bytes before parsing them"
-		}
+	if f, ok := signing.FactsOf(r.o.Scheme); ok && rejected4xx == len(failed) {
+		res.Detail += "; " + f.Rejected
 	}
 	return res
 }
@@ -83,28 +70,15 @@ func (r *runner) badSignature(ctx context.Context) Result {
 	if err != nil {
 		return fail("%v", err)
 	}
-	var what string
-	switch s := r.o.Scheme.(type) {
-	case *signing.Ironclad:
-		if err := corruptIronclad(d, s.Header); err != nil {
-			return fail("%v", err)
-		}
-		what = "a signature in " + s.Header + " that does not verify"
-	case *signing.Token:
-		err, what = r.sign(d, signing.Keys{Secret: []byte("whk-wrong-token-" + randomHex(8))}, signing.Params{}), "a wrong token in "+s.Header
-	case *signing.Oneflow:
-		err, what = r.sign(d, signing.Keys{Secret: []byte("whk-wrong-key-" + randomHex(8))}, signing.Params{}), "a wrong "+s.Field+" field"
-	case *signing.StandardWebhooks:
-		err, what = r.sign(d, signing.Keys{Secret: []byte("whsec_" + base64.StdEncoding.EncodeToString(randomBytes(24)))}, signing.Params{}), "a webhook-signature made with another secret"
-	case *signing.HMAC:
-		err, what = r.sign(d, signing.Keys{Secret: []byte("whk-wrong-secret-" + randomHex(8))}, signing.Params{}), s.Header+" made with another secret"
-	default:
+	f, _ := signing.FactsOf(r.o.Scheme)
+	forger, ok := signing.Forging(r.o.Scheme)
+	if !ok {
 		return skip("whk cannot forge a wrong signature for the %s scheme", r.o.Scheme.Name())
 	}
-	if err != nil {
-		return fail("%v", err)
+	if err := d.Sign(forger, r.o.Keys, signing.Params{}); err != nil {
+		return fail("signing %s: %v", d.Type, err)
 	}
-	res := r.expectRejected(ctx, e.Type, d, what)
+	res := r.expectRejected(ctx, e.Type, d, f.Forged)
 	res.Title = r.titleFor(CheckBadSignature)
 	return res
 }
@@ -116,24 +90,15 @@ func (r *runner) missingSignature(ctx context.Context) Result {
 		return fail("%v", err)
 	}
 	var what string
-	switch s := r.o.Scheme.(type) {
-	case *signing.Oneflow:
-		if d.Body, err = dropTopLevel(d.Body, s.Field); err != nil {
+	switch f, _ := signing.FactsOf(r.o.Scheme); {
+	case f.Field != "":
+		if d.Body, err = dropTopLevel(d.Body, f.Field); err != nil {
 			return fail("%v", err)
 		}
-		what = "no " + s.Field + " field"
-	case *signing.HMAC:
-		dropHeader(d, s.Header)
-		what = "no " + s.Header + " header"
-	case *signing.Ironclad:
-		dropHeader(d, s.Header)
-		what = "no " + s.Header + " header"
-	case *signing.Token:
-		dropHeader(d, s.Header)
-		what = "no " + s.Header + " header"
-	case *signing.StandardWebhooks:
-		dropHeader(d, signing.HeaderWebhookSignature)
-		what = "no " + signing.HeaderWebhookSignature + " header"
+		what = "no " + f.Field + " field"
+	case f.Header != "":
+		dropHeader(d, f.Header)
+		what = "no " + f.Header + " header"
 	default:
 		return skip("whk does not know where the %s scheme puts its signature", r.o.Scheme.Name())
 	}
@@ -143,11 +108,8 @@ func (r *runner) missingSignature(ctx context.Context) Result {
 }
 
 func (r *runner) tamperedBody(ctx context.Context) Result {
-	switch r.o.Scheme.(type) {
-	case *signing.Oneflow:
-		return skip("%s's signature covers only callback_id and the sign key, not the body: no receiver can detect an altered body; fetch the contract's events through the API before acting on them", r.p.Name)
-	case *signing.Token:
-		return skip("%s deliveries are not signed: the token does not cover the body", r.p.Name)
+	if f, ok := signing.FactsOf(r.o.Scheme); ok && !f.CoversBody {
+		return skip(f.Uncovered, r.p.Name)
 	}
 	e := r.base()
 	d, err := r.build(e)
@@ -162,7 +124,7 @@ func (r *runner) tamperedBody(ctx context.Context) Result {
 }
 
 func (r *runner) staleTimestamp(ctx context.Context) Result {
-	if _, ok := r.o.Scheme.(*signing.StandardWebhooks); !ok {
+	if f, _ := signing.FactsOf(r.o.Scheme); !f.Timestamped {
 		why := fmt.Sprintf("%s does not sign a timestamp", r.p.Name)
 		for _, h := range r.p.Headers {
 			if strings.Contains(h.Value, "{delivery_time}") {
@@ -286,8 +248,8 @@ func (r *runner) unknownType(ctx context.Context) Result {
 		return fail("%s crashed the endpoint (%s); acknowledge types you do not know and ignore them", typ, describe(a))
 	}
 	res := fail("%s not acknowledged (%s): %s; acknowledge types you do not know and ignore them", typ, r.rule(), describe(a))
-	if r.p.ID == "clment" {
-		res.Detail += " (Clment ships changed payloads as new versioned types beside the old ones)"
+	if r.p.VersionSuffix != "" {
+		res.Detail += " (" + r.p.Name + " ships changed payloads as new versioned types beside the old ones)"
 	}
 	return res
 }
@@ -353,27 +315,27 @@ func (r *runner) timeout(ctx context.Context) Result {
 // titleFor names a check the way the provider's scheme needs: CM.com Sign has a token,
 // Oneflow a signature field.
 func (r *runner) titleFor(id string) string {
-	switch s := r.o.Scheme.(type) {
-	case *signing.Token:
+	switch f, _ := signing.FactsOf(r.o.Scheme); {
+	case f.Token:
 		if id == CheckBadSignature {
-			return "a wrong token in " + s.Header + " is rejected with 4xx"
+			return "a wrong token in " + f.Header + " is rejected with 4xx"
 		}
-		return "a delivery without the " + s.Header + " header is rejected with 4xx"
-	case *signing.Oneflow:
+		return "a delivery without the " + f.Header + " header is rejected with 4xx"
+	case f.Field != "":
 		if id == CheckBadSignature {
-			return "a wrong " + s.Field + " field is rejected with 4xx"
+			return "a wrong " + f.Field + " field is rejected with 4xx"
 		}
-		return "a delivery without a " + s.Field + " field is rejected with 4xx"
+		return "a delivery without a " + f.Field + " field is rejected with 4xx"
 	}
 	return ""
 }
 
 // unknownTypeFor makes an event type the receiver cannot know, in the provider's style:
-// for Clment a versioned type, as Clment ships changed payloads.
+// a versioned type for a provider that ships changed payloads as such (Clment).
 func unknownTypeFor(p *catalog.Provider, base string) string {
 	switch {
-	case p.ID == "clment":
-		return base + ".v2"
+	case p.VersionSuffix != "":
+		return base + p.VersionSuffix
 	case strings.Contains(base, ":"):
 		return "whk_test:unknown_event"
 	case strings.Contains(base, "."):
@@ -411,31 +373,6 @@ func tamper(p *catalog.Provider, d *delivery.Delivery, now time.Time) (string, e
 		return "", err
 	}
 	return what, nil
-}
-
-// corruptIronclad flips one bit of the RSA signature in the verification header, so it
-// is well-formed but does not verify.
-func corruptIronclad(d *delivery.Delivery, header string) error {
-	for i, h := range d.Headers {
-		if !strings.EqualFold(h.Name, header) {
-			continue
-		}
-		v, err := signing.ParseVerification(h.Value)
-		if err != nil {
-			return err
-		}
-		sig, err := v.SignatureBytes()
-		if err != nil {
-			return err
-		}
-		sig[len(sig)/2] ^= 0x01
-		v.Signature = base64.StdEncoding.EncodeToString(sig)
-		v.Encoding = "base64"
-		b, _ := json.Marshal(v)
-		d.Headers[i].Value = string(b)
-		return nil
-	}
-	return fmt.Errorf("the delivery has no %s header", header)
 }
 
 func dropHeader(d *delivery.Delivery, name string) {
@@ -493,13 +430,3 @@ func plural(n int, what string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, what)
 }
-
-func randomBytes(n int) []byte {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return b
-}
-
-func randomHex(n int) string { return hex.EncodeToString(randomBytes(n)) }

@@ -215,6 +215,18 @@ func TestDetailsSayWhatHappened(t *testing.T) {
 		{"cm-sign", receivertest.Careful, conformance.CheckBadSignature, "a wrong token in X-Webhook-Token: rejected with 401"},
 		{"cm-sign", receivertest.Careful, conformance.CheckTimeout, "CM.com Sign does not document a timeout"},
 		{"ironclad", receivertest.NoDedupe, conformance.CheckDuplicate, `then 409 "duplicate key value violates unique constraint" when sent again`},
+		{"ironclad", receivertest.Careful, conformance.CheckBadSignature, "a signature in X-Ironclad-Webhook-Verification that does not verify: rejected with 401"},
+		{"ironclad", receivertest.ParseFirst, conformance.CheckSignedDelivery, "correctly signed deliveries were rejected: check that the endpoint has the public key of the key whk signs with, and verify the raw body bytes before parsing them"},
+		{"ironclad", receivertest.Careful, conformance.CheckMissingSignature, "no X-Ironclad-Webhook-Verification header: rejected with 401"},
+		{"contract-as-code", receivertest.Careful, conformance.CheckBadSignature, "X-Lac-Signature made with another secret: rejected with 401"},
+		{"standard-webhooks", receivertest.Careful, conformance.CheckBadSignature, "a webhook-signature made with another secret: rejected with 401"},
+		{"standard-webhooks", receivertest.Careful, conformance.CheckMissingSignature, "no webhook-signature header: rejected with 401"},
+		{"oneflow", receivertest.Careful, conformance.CheckMissingSignature, "no signature field: rejected with 401"},
+		{"oneflow", receivertest.Careful, conformance.CheckTamperedBody, "Oneflow's signature covers only callback_id and the sign key, not the body: no receiver can detect an altered body; fetch the contract's events through the API before acting on them"},
+		{"cm-sign", receivertest.Careful, conformance.CheckTamperedBody, "CM.com Sign deliveries are not signed: the token does not cover the body"},
+		{"cm-sign", receivertest.Careful, conformance.CheckMissingSignature, "no X-Webhook-Token header: rejected with 401"},
+		{"clment", receivertest.Careful, conformance.CheckBadSignature, "X-Clment-Signature made with another secret: rejected with 401"},
+		{"contract-as-code", receivertest.Careful, conformance.CheckUnknownType, "whk.test.unknown_event acknowledged"},
 		{"standard-webhooks", receivertest.Careful, conformance.CheckStaleTimestamp, "webhook-timestamp 10m ago: rejected with 401; webhook-timestamp 10m ahead: rejected with 401 (the reference tolerance is 5m)"},
 	}
 	for _, tt := range tests {
@@ -264,5 +276,34 @@ func TestCancelledContextStops(t *testing.T) {
 	_, err := conformance.Run(ctx, conformance.Options{Provider: p, URL: "http://127.0.0.1:1/", Scheme: s, Keys: signing.Keys{Secret: []byte("x")}})
 	if err == nil {
 		t.Fatal("no error after cancel")
+	}
+}
+
+// The signature checks are titled the way the scheme carries its signature: a token
+// header, a body field, or the default wording.
+func TestSignatureCheckTitles(t *testing.T) {
+	c := catalog.MustBuiltin()
+	tests := []struct{ provider, check, want string }{
+		{"cm-sign", conformance.CheckBadSignature, "a wrong token in X-Webhook-Token is rejected with 4xx"},
+		{"cm-sign", conformance.CheckMissingSignature, "a delivery without the X-Webhook-Token header is rejected with 4xx"},
+		{"oneflow", conformance.CheckBadSignature, "a wrong signature field is rejected with 4xx"},
+		{"oneflow", conformance.CheckMissingSignature, "a delivery without a signature field is rejected with 4xx"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.provider+"/"+tt.check, func(t *testing.T) {
+			p, err := c.Provider(tt.provider)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := runAgainst(t, p, receivertest.Careful, func(o *conformance.Options) { o.Checks = []string{tt.check} })
+			if got := res[tt.check].Title; got != tt.want {
+				t.Errorf("title %q, want %q", got, tt.want)
+			}
+		})
+	}
+	p, _ := c.Provider("clment")
+	res := runAgainst(t, p, receivertest.Careful, func(o *conformance.Options) { o.Checks = []string{conformance.CheckBadSignature} })
+	if got := res[conformance.CheckBadSignature].Title; strings.Contains(got, "token") || strings.Contains(got, "field") {
+		t.Errorf("clment's title %q speaks of a token or field", got)
 	}
 }

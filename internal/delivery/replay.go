@@ -133,10 +133,7 @@ func prepare(o *ReplayOptions) ([]prepared, error) {
 				return nil, &SourceError{it.Source, fmt.Errorf("--keep-signature needs recorded requests (whk listen --record), and this is a bare body")}
 			}
 			d := &Delivery{Provider: it.Provider, Body: it.Body}
-			tokenHeader := ""
-			if tok, ok := pr.signer.Scheme.(*signing.Token); ok {
-				tokenHeader = http.CanonicalHeaderKey(tok.Header)
-			}
+			tokenHeader := http.CanonicalHeaderKey(signing.TokenHeader(pr.signer.Scheme))
 			for name, vals := range it.Headers {
 				for _, v := range vals {
 					if v == record.Redacted && http.CanonicalHeaderKey(name) == tokenHeader {

@@ -23,20 +23,47 @@ const (
 	TestPublicKeyFile  = "ironclad-test-key.pub.pem"
 )
 
-// readPEM takes inline PEM text or a path to a PEM file.
+// readPEM takes inline PEM text or a path to a PEM file. Its errors never quote
+// pathOrPEM: a value that names no readable file may be key material (a PEM body
+// without its armour, or with a typo in it), and an error line must not print a key.
 func readPEM(pathOrPEM string) ([]byte, string, error) {
 	if strings.Contains(pathOrPEM, "-----BEGIN") {
 		return []byte(pathOrPEM), "the inline key", nil
+	}
+	if looksLikeKeyMaterial(pathOrPEM) {
+		return nil, "", ErrUnarmoured
 	}
 	b, err := os.ReadFile(pathOrPEM)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
-			return nil, "", fmt.Errorf("cannot read key %s: %v", pathOrPEM, pe.Err)
+			return nil, "", fmt.Errorf("cannot read the key file: %v", pe.Err)
 		}
-		return nil, "", err
+		return nil, "", errors.New("cannot read the key file")
 	}
 	return b, pathOrPEM, nil
+}
+
+// ErrUnarmoured means a key was given inline without the PEM "-----BEGIN" line whk
+// recognises it by (missing, or misspelt).
+var ErrUnarmoured = errors.New("the key is neither a file nor PEM text: it looks like key material without its -----BEGIN line, or with a typo in it")
+
+// looksLikeKeyMaterial reports whether s, which holds no "-----BEGIN", is more likely
+// a key than a path: it spans lines, holds PEM dashes, or is a long run of base64.
+func looksLikeKeyMaterial(s string) bool {
+	if strings.ContainsAny(s, "\n\r") || strings.Contains(s, "-----") {
+		return true
+	}
+	if len(s) < 64 {
+		return false
+	}
+	for _, c := range s {
+		isB64 := c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' || c == ' '
+		if !isB64 {
+			return false
+		}
+	}
+	return true
 }
 
 // LoadPrivateKey reads an RSA private key (PKCS#1 or PKCS#8 PEM) from a path or inline PEM.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/whk-cli/whk/internal/record"
 	"github.com/whk-cli/whk/internal/schema"
+	"github.com/whk-cli/whk/internal/signing"
 )
 
 // Whatever arrives, inspect gives verdicts from the record's enumerations and a record
@@ -26,7 +27,7 @@ func FuzzInspect(f *testing.F) {
 		d := &Delivery{Record: &record.Record{Kind: record.KindDelivery, Headers: h, Body: body}}
 		l.inspect(d, h)
 		switch d.Record.Signature.Status {
-		case SigValid, SigInvalid, SigUnsigned, SigUnchecked:
+		case signing.StatusValid, signing.StatusInvalid, signing.StatusUnsigned, signing.StatusUnchecked:
 		default:
 			t.Fatalf("signature status %q", d.Record.Signature.Status)
 		}

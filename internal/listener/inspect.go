@@ -16,14 +16,6 @@ import (
 	"github.com/whk-cli/whk/internal/validation"
 )
 
-// Signature statuses of the delivery record.
-const (
-	SigValid     = "valid"
-	SigInvalid   = "invalid"
-	SigUnsigned  = "unsigned"
-	SigUnchecked = "unchecked"
-)
-
 // Schema statuses of the delivery record.
 const (
 	SchemaValid       = "valid"
@@ -89,28 +81,28 @@ func problem(status, pointer, msg string) *record.Schema {
 // verify gives the signature verdict, with the reason when it is not valid.
 func (l *Listener) verify(p *catalog.Provider, body []byte, h http.Header, d *Delivery) *record.Signature {
 	if p == nil {
-		return &record.Signature{Status: SigUnchecked, Reason: "the provider is unknown, so the signature scheme is too"}
+		return &record.Signature{Status: signing.StatusUnchecked, Reason: "the provider is unknown, so the signature scheme is too"}
 	}
 	k := l.cfg.Keys(p)
 	if k == nil {
-		return &record.Signature{Status: SigUnchecked, Reason: "no secret or key given"}
+		return &record.Signature{Status: signing.StatusUnchecked, Reason: "no secret or key given"}
 	}
 	s, err := signing.For(p, l.cfg.AuthHeader)
 	if err != nil {
-		return &record.Signature{Status: SigUnchecked, Reason: err.Error()}
+		return &record.Signature{Status: signing.StatusUnchecked, Reason: err.Error()}
 	}
 	res, err := s.Verify(body, h, *k, signing.VerifyOptions{Now: l.cfg.Now(), Tolerance: l.cfg.Tolerance})
 	if err != nil {
 		// A key that is given but unusable for this scheme (a raw secret where
 		// Standard Webhooks wants whsec_) fails every delivery: say so on each.
-		return &record.Signature{Status: SigInvalid, Reason: "cannot verify with the key given: " + err.Error()}
+		return &record.Signature{Status: signing.StatusInvalid, Reason: "cannot verify with the key given: " + err.Error()}
 	}
 	d.Warnings = append(d.Warnings, res.Warnings...)
 	status := res.Status
 	if status == "" {
-		status = SigInvalid
+		status = signing.StatusInvalid
 		if res.Valid {
-			status = SigValid
+			status = signing.StatusValid
 		}
 	}
 	return &record.Signature{Status: status, Reason: res.Reason}

@@ -367,13 +367,13 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case tooBig:
-		rec.Signature = &record.Signature{Status: "unchecked", Reason: "the body was not read: it is larger than --max-body"}
+		rec.Signature = &record.Signature{Status: signing.StatusUnchecked, Reason: "the body was not read: it is larger than --max-body"}
 		rec.Schema = &record.Schema{Status: "invalid", Errors: []record.Problem{{Pointer: "", Message: fmt.Sprintf("the body is larger than --max-body (%d bytes)", l.cfg.MaxBody)}}}
 		l.answerStatus(w, rec, http.StatusRequestEntityTooLarge, "body larger than the limit\n")
 	case readErr != nil:
 		// The client went away or was too slow: nothing can be answered, but what
 		// arrived is still shown.
-		rec.Signature = &record.Signature{Status: "unchecked", Reason: "the body could not be read"}
+		rec.Signature = &record.Signature{Status: signing.StatusUnchecked, Reason: "the body could not be read"}
 		rec.Schema = &record.Schema{Status: "invalid", Errors: []record.Problem{{Pointer: "", Message: "the body could not be read: " + readErr.Error()}}}
 		l.answerStatus(w, rec, http.StatusBadRequest, "body could not be read\n")
 	default:

@@ -34,8 +34,9 @@ type Record struct {
 	Response  *Response  `json:"response,omitempty"`
 }
 
-// Signature is the verdict on the request's signature: valid, invalid, unsigned (a key
-// was given but the request carries no signature) or unchecked (no key given).
+// Signature is the verdict on the request's signature. Status is one of signing's
+// Status words: valid, invalid, unsigned (a key was given but the request carries no
+// signature) or unchecked (no key given).
 type Signature struct {
 	Status string `json:"status"`
 	Reason string `json:"reason,omitempty"`

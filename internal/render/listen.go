@@ -17,6 +17,7 @@ import (
 	"github.com/whk-cli/whk/internal/jsontree"
 	"github.com/whk-cli/whk/internal/listener"
 	"github.com/whk-cli/whk/internal/record"
+	"github.com/whk-cli/whk/internal/signing"
 )
 
 // ListenMode is how `whk listen` prints deliveries.
@@ -182,9 +183,9 @@ func severity(d *listener.Delivery) int {
 	sev := 0
 	if rec.Signature != nil {
 		switch rec.Signature.Status {
-		case listener.SigInvalid:
+		case signing.StatusInvalid:
 			sev = 2
-		case listener.SigUnsigned:
+		case signing.StatusUnsigned:
 			sev = max(sev, 1)
 		}
 	}
@@ -209,11 +210,11 @@ func (p *ListenPrinter) verdict(status, reason string) string {
 	s := p.s
 	var out string
 	switch status {
-	case listener.SigValid:
+	case signing.StatusValid:
 		out = s.OK.Render("✓ " + status)
-	case listener.SigInvalid:
+	case signing.StatusInvalid:
 		out = s.Fail.Render("✗ " + status)
-	case listener.SigUnsigned, listener.SchemaUnknownType:
+	case signing.StatusUnsigned, listener.SchemaUnknownType:
 		out = s.Warn.Render("! " + status)
 	default:
 		out = s.Dim.Render("- " + status)

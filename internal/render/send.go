@@ -175,9 +175,4 @@ func encodeLine(w io.Writer, v any) error {
 }
 
 // SecretHeader names the header that carries a token for schemes that send one.
-func SecretHeader(s signing.Scheme) string {
-	if t, ok := s.(*signing.Token); ok {
-		return t.Header
-	}
-	return ""
-}
+func SecretHeader(s signing.Scheme) string { return signing.TokenHeader(s) }

@@ -75,8 +75,8 @@ func Diagnose(in DiagnoseInput) []Finding {
 	}
 	d := &diagnoser{in: in, opts: in.Options}
 	var out []Finding
-	if _, ok := in.Scheme.(*Oneflow); ok {
-		out = append(out, Finding{CauseBodyNotCovered, NotCoveredWarning, true})
+	if f, _ := FactsOf(in.Scheme); f.Warning != "" {
+		out = append(out, Finding{CauseBodyNotCovered, f.Warning, true})
 	}
 	if d.verifies(in.Body, in.Header, in.Keys, in.Options) {
 		return out
@@ -713,8 +713,8 @@ func (d *diagnoser) unexplained() string {
 
 // unsigned reports whether the request carries no signature (or token) at all.
 func (d *diagnoser) unsigned() bool {
-	if s, ok := d.in.Scheme.(*Oneflow); ok {
-		got, _ := topLevelStringField(d.in.Body, s.Field)
+	if f, _ := FactsOf(d.in.Scheme); f.Field != "" {
+		got, _ := topLevelStringField(d.in.Body, f.Field)
 		return got == ""
 	}
 	for _, n := range signatureHeaders(d.in.Scheme) {
@@ -727,9 +727,6 @@ func (d *diagnoser) unsigned() bool {
 
 // coversBody reports whether the scheme's signature covers the body.
 func (d *diagnoser) coversBody() bool {
-	switch d.in.Scheme.(type) {
-	case *Oneflow, *Token:
-		return false
-	}
-	return true
+	f, ok := FactsOf(d.in.Scheme)
+	return !ok || f.CoversBody
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/whk-cli/whk/internal/catalog"
 	"net/http"
 	"strings"
 )
@@ -14,6 +15,27 @@ import (
 type HMAC struct {
 	Header string
 	Prefix string
+}
+
+func init() {
+	register(catalog.SchemeHMACSHA256, func(s catalog.Scheme, _ string) Scheme {
+		return &HMAC{Header: s.Header, Prefix: s.Prefix}
+	})
+}
+
+// Facts implements Described.
+func (s *HMAC) Facts() Facts {
+	return Facts{
+		Header:     s.Header,
+		CoversBody: true,
+		Forged:     s.Header + " made with another secret",
+		Rejected:   "correctly signed deliveries were rejected: check the secret, and verify the raw body bytes before parsing them",
+	}
+}
+
+// Forge implements Described: signed with a random secret.
+func (s *HMAC) Forge(body []byte, _ Keys, p Params) (Signed, error) {
+	return s.Sign(body, Keys{Secret: []byte("whk-wrong-secret-" + randomHex(8))}, p)
 }
 
 // Name implements Scheme.

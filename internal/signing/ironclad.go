@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/whk-cli/whk/internal/catalog"
 	"net/http"
 	"strings"
 )
@@ -20,6 +21,51 @@ import (
 type Ironclad struct {
 	Header        string // X-Ironclad-Webhook-Verification
 	EventIDHeader string // X-Ironclad-Webhook-Event-Id
+}
+
+func init() {
+	register(catalog.SchemeIroncladRSA, func(s catalog.Scheme, _ string) Scheme {
+		return &Ironclad{Header: orDefault(s.Header, "X-Ironclad-Webhook-Verification"), EventIDHeader: orDefault(s.EventIDHeader, "X-Ironclad-Webhook-Event-Id")}
+	})
+}
+
+// Facts implements Described.
+func (s *Ironclad) Facts() Facts {
+	return Facts{
+		Header:     s.Header,
+		CoversBody: true,
+		KeyPair:    true,
+		Forged:     "a signature in " + s.Header + " that does not verify",
+		Rejected:   "correctly signed deliveries were rejected: check that the endpoint has the public key of the key whk signs with, and verify the raw body bytes before parsing them",
+	}
+}
+
+// Forge implements Described: signed with k, then one bit of the RSA signature flipped,
+// so the header stays well-formed (forging with another key would need a fresh RSA key).
+func (s *Ironclad) Forge(body []byte, k Keys, p Params) (Signed, error) {
+	signed, err := s.Sign(body, k, p)
+	if err != nil {
+		return Signed{}, err
+	}
+	for i, h := range signed.Headers {
+		if h.Name != s.Header {
+			continue
+		}
+		v, err := ParseVerification(h.Value)
+		if err != nil {
+			return Signed{}, err
+		}
+		sig, err := v.SignatureBytes()
+		if err != nil {
+			return Signed{}, err
+		}
+		sig[len(sig)/2] ^= 0x01
+		v.Signature = base64.StdEncoding.EncodeToString(sig)
+		v.Encoding = "base64"
+		b, _ := json.Marshal(v)
+		signed.Headers[i].Value = string(b)
+	}
+	return signed, nil
 }
 
 // Verification is the JSON object in X-Ironclad-Webhook-Verification.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/whk-cli/whk/internal/catalog"
 	"net/http"
 )
 
@@ -17,6 +18,28 @@ import (
 type Oneflow struct {
 	Field   string // "signature"
 	IDField string // "callback_id"
+}
+
+func init() {
+	register(catalog.SchemeOneflowSHA1, func(s catalog.Scheme, _ string) Scheme {
+		return &Oneflow{Field: orDefault(s.Field, "signature"), IDField: orDefault(s.IDField, "callback_id")}
+	})
+}
+
+// Facts implements Described.
+func (s *Oneflow) Facts() Facts {
+	return Facts{
+		Field:     s.Field,
+		Warning:   NotCoveredWarning,
+		Uncovered: "%s's signature covers only " + s.IDField + " and the sign key, not the body: no receiver can detect an altered body; fetch the contract's events through the API before acting on them",
+		Forged:    "a wrong " + s.Field + " field",
+		Rejected:  "correctly signed deliveries were rejected: check the sign key",
+	}
+}
+
+// Forge implements Described: signed with a random sign key.
+func (s *Oneflow) Forge(body []byte, _ Keys, p Params) (Signed, error) {
+	return s.Sign(body, Keys{Secret: []byte("whk-wrong-key-" + randomHex(8))}, p)
 }
 
 // NotCoveredWarning is said on every Oneflow verification, valid or not.

@@ -55,10 +55,20 @@ type VerifyOptions struct {
 // DefaultTolerance is the Standard Webhooks reference libraries' timestamp window.
 const DefaultTolerance = 5 * time.Minute
 
+// Signature statuses: the words a Result, a delivery record and listen's output use.
+const (
+	StatusValid   = "valid"
+	StatusInvalid = "invalid"
+	// StatusUnsigned: the request carries no signature (or token).
+	StatusUnsigned = "unsigned"
+	// StatusUnchecked: whk did not check it (no key, unknown provider, body not read).
+	StatusUnchecked = "unchecked"
+)
+
 // Result is the outcome of a verification.
 type Result struct {
 	Valid bool
-	// Status is "valid", "invalid" or "unsigned" (the request carries no signature).
+	// Status is StatusValid, StatusInvalid or StatusUnsigned.
 	Status string
 	// Reason says why a signature is not valid, in one sentence.
 	Reason string
@@ -84,27 +94,19 @@ var ErrNoKey = errors.New("no key")
 // For returns the scheme a provider uses. authHeader overrides the token header of the
 // header-token scheme (CM.com Sign's --auth-header); "" keeps the catalog's.
 func For(p *catalog.Provider, authHeader string) (Scheme, error) {
-	s := p.Scheme
-	switch s.Name {
-	case catalog.SchemeHMACSHA256:
-		return &HMAC{Header: s.Header, Prefix: s.Prefix}, nil
-	case catalog.SchemeHeaderToken:
-		h := s.Header
-		if authHeader != "" {
-			h = authHeader
-		}
-		if h == "" {
-			h = "X-Webhook-Token"
-		}
-		return &Token{Header: h}, nil
-	case catalog.SchemeOneflowSHA1:
-		return &Oneflow{Field: orDefault(s.Field, "signature"), IDField: orDefault(s.IDField, "callback_id")}, nil
-	case catalog.SchemeIroncladRSA:
-		return &Ironclad{Header: orDefault(s.Header, "X-Ironclad-Webhook-Verification"), EventIDHeader: orDefault(s.EventIDHeader, "X-Ironclad-Webhook-Event-Id")}, nil
-	case catalog.SchemeStandardWebhooks:
-		return &StandardWebhooks{}, nil
+	build, ok := registry[p.Scheme.Name]
+	if !ok {
+		return nil, fmt.Errorf("provider %s: unknown scheme %q", p.ID, p.Scheme.Name)
 	}
-	return nil, fmt.Errorf("provider %s: unknown scheme %q", p.ID, s.Name)
+	return build(p.Scheme, authHeader), nil
+}
+
+// registry builds each scheme from its catalog entry; every scheme file registers its
+// own, so adding a scheme touches that file (and catalog.Schemes) only.
+var registry = map[string]func(s catalog.Scheme, authHeader string) Scheme{}
+
+func register(name string, build func(s catalog.Scheme, authHeader string) Scheme) {
+	registry[name] = build
 }
 
 func orDefault(s, d string) string {
@@ -115,15 +117,15 @@ func orDefault(s, d string) string {
 }
 
 func valid(warnings ...string) Result {
-	return Result{Valid: true, Status: "valid", Warnings: warnings}
+	return Result{Valid: true, Status: StatusValid, Warnings: warnings}
 }
 
 func invalid(format string, a ...any) Result {
-	return Result{Status: "invalid", Reason: fmt.Sprintf(format, a...)}
+	return Result{Status: StatusInvalid, Reason: fmt.Sprintf(format, a...)}
 }
 
 func unsigned(format string, a ...any) Result {
-	return Result{Status: "unsigned", Reason: fmt.Sprintf(format, a...)}
+	return Result{Status: StatusUnsigned, Reason: fmt.Sprintf(format, a...)}
 }
 
 // randomHex returns n random bytes as lowercase hex.
@@ -135,18 +137,108 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// SignatureHeader is the header a scheme reads its signature (or token) from; "" for
-// Oneflow, whose signature is a field of the body.
+// Facts are what commands need to know about a scheme without naming it: where its
+// signature travels, what it covers, how to forge one a receiver must refuse.
+type Facts struct {
+	// Header carries the signature or token; "" when Field does.
+	Header string
+	// Field is the top-level body field that carries the signature; "" when Header does.
+	Field string
+	// Token means the value is the shared secret itself, sent as it is: redact it
+	// wherever a request is shown or recorded.
+	Token bool
+	// CoversBody means a body altered after signing fails verification.
+	CoversBody bool
+	// Timestamped means the scheme signs a timestamp whose age a receiver checks.
+	Timestamped bool
+	// KeyPair means the scheme signs with a private key and verifies with a public one
+	// (--private-key, --public-key) rather than with a shared secret.
+	KeyPair bool
+	// Warning is said on every verification, valid or not ("" for none).
+	Warning string
+	// Uncovered says, when the body is not covered, why no receiver can detect an
+	// altered body: a format whose one %s is the provider's name.
+	Uncovered string
+	// Forged describes what Forge makes, as a noun phrase ("a wrong token in X-Token").
+	Forged string
+	// Rejected says what to check when a receiver rejects correctly signed deliveries.
+	Rejected string
+}
+
+// Described is what every scheme the catalog names implements besides Scheme
+// (TestEverySchemeStatesItsFacts holds each to it); a scheme of whk's own, such as
+// delivery.Unsigned, need not.
+type Described interface {
+	Scheme
+	// Facts states the scheme's facts.
+	Facts() Facts
+	// Forge makes what a careful receiver refuses: a well-formed signature over body
+	// that does not verify with the receiver's key. k are the right keys, which a
+	// scheme may sign with before corrupting the result.
+	Forge(body []byte, k Keys, p Params) (Signed, error)
+}
+
+// FactsOf returns a scheme's facts; ok is false for a scheme that states none.
+func FactsOf(s Scheme) (f Facts, ok bool) {
+	d, ok := s.(Described)
+	if !ok {
+		return Facts{}, false
+	}
+	return d.Facts(), true
+}
+
+// FactsFor returns the facts of a provider's scheme (none for an unknown scheme).
+func FactsFor(p *catalog.Provider) Facts {
+	s, err := For(p, "")
+	if err != nil {
+		return Facts{}
+	}
+	f, _ := FactsOf(s)
+	return f
+}
+
+// SignatureHeader is the header a scheme reads its signature (or token) from; "" when
+// the signature is a body field (Oneflow).
 func SignatureHeader(s Scheme) string {
-	switch s := s.(type) {
-	case *HMAC:
-		return s.Header
-	case *Ironclad:
-		return s.Header
-	case *StandardWebhooks:
-		return HeaderWebhookSignature
-	case *Token:
-		return s.Header
+	f, _ := FactsOf(s)
+	return f.Header
+}
+
+// TokenHeader is the header that carries a scheme's token, which must be redacted; ""
+// for schemes that send a signature rather than the secret itself.
+func TokenHeader(s Scheme) string {
+	if f, _ := FactsOf(s); f.Token {
+		return f.Header
 	}
 	return ""
+}
+
+// Present puts a signature presented on its own (verify --signature) where the scheme
+// reads it: into its header, or into its body field. h is changed in place.
+func Present(s Scheme, body []byte, h http.Header, signature string) ([]byte, error) {
+	f, _ := FactsOf(s)
+	switch {
+	case f.Field != "":
+		return SetTopLevelString(body, f.Field, signature)
+	case f.Header != "":
+		h.Set(f.Header, signature)
+	}
+	return body, nil
+}
+
+// Forging returns a scheme whose Sign forges (see Described.Forge), so that whatever
+// attaches a scheme's headers can attach a forged signature the same way; ok is false
+// for a scheme that cannot forge.
+func Forging(s Scheme) (Scheme, bool) {
+	d, ok := s.(Described)
+	if !ok {
+		return nil, false
+	}
+	return forging{d}, true
+}
+
+type forging struct{ Described }
+
+func (f forging) Sign(body []byte, k Keys, p Params) (Signed, error) {
+	return f.Forge(body, k, p)
 }

@@ -3,8 +3,10 @@ package signing
 import (
 	"crypto/ed25519"
 	"crypto/hmac"
+	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"github.com/whk-cli/whk/internal/catalog"
 	"math"
 	"net/http"
 	"strconv"
@@ -16,6 +18,30 @@ import (
 // and webhook-signature headers; v1 is HMAC-SHA256 with a whsec_ key over
 // "id.timestamp.body", v1a is ed25519 with whsk_/whpk_ keys.
 type StandardWebhooks struct{}
+
+func init() {
+	register(catalog.SchemeStandardWebhooks, func(catalog.Scheme, string) Scheme { return &StandardWebhooks{} })
+}
+
+// Facts implements Described.
+func (s *StandardWebhooks) Facts() Facts {
+	return Facts{
+		Header:      HeaderWebhookSignature,
+		CoversBody:  true,
+		Timestamped: true,
+		Forged:      "a " + HeaderWebhookSignature + " made with another secret",
+		Rejected:    "correctly signed deliveries were rejected: check the secret, and verify the raw body bytes before parsing them",
+	}
+}
+
+// Forge implements Described: signed with a random whsec_ secret.
+func (s *StandardWebhooks) Forge(body []byte, _ Keys, p Params) (Signed, error) {
+	key := make([]byte, 24)
+	if _, err := rand.Read(key); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return s.Sign(body, Keys{Secret: []byte("whsec_" + base64.StdEncoding.EncodeToString(key))}, p)
+}
 
 // Standard Webhooks header names.
 const (

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
+	"github.com/whk-cli/whk/internal/catalog"
 	"net/http"
 )
 
@@ -11,6 +12,28 @@ import (
 // header chosen when the webhook is registered.
 type Token struct {
 	Header string
+}
+
+func init() {
+	register(catalog.SchemeHeaderToken, func(s catalog.Scheme, authHeader string) Scheme {
+		return &Token{Header: orDefault(authHeader, orDefault(s.Header, "X-Webhook-Token"))}
+	})
+}
+
+// Facts implements Described.
+func (s *Token) Facts() Facts {
+	return Facts{
+		Header:    s.Header,
+		Token:     true,
+		Uncovered: "%s deliveries are not signed: the token does not cover the body",
+		Forged:    "a wrong token in " + s.Header,
+		Rejected:  "correct deliveries were rejected: check the token and its header name (--auth-header)",
+	}
+}
+
+// Forge implements Described: a random token.
+func (s *Token) Forge(body []byte, _ Keys, p Params) (Signed, error) {
+	return s.Sign(body, Keys{Secret: []byte("whk-wrong-token-" + randomHex(8))}, p)
 }
 
 // Name implements Scheme.
