@@ -4,11 +4,12 @@ package schema
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/whk-cli/whk/internal/jsonpointer"
 )
 
 // compiled is one compiled schema.
@@ -45,7 +46,7 @@ func validate(s compiled, doc any) ([]Problem, error) {
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
-			out = append(out, Problem{Pointer: pointer(e.InstanceLocation), Message: e.ErrorKind.LocalizedString(printer)})
+			out = append(out, Problem{Pointer: jsonpointer.Join(e.InstanceLocation...), Message: e.ErrorKind.LocalizedString(printer)})
 			return
 		}
 		for _, c := range e.Causes {
@@ -54,13 +55,4 @@ func validate(s compiled, doc any) ([]Problem, error) {
 	}
 	walk(ve)
 	return out, nil
-}
-
-func pointer(segs []string) string {
-	var b strings.Builder
-	for _, s := range segs {
-		b.WriteByte('/')
-		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1"))
-	}
-	return b.String()
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/jsontree"
+
+	"github.com/whk-cli/whk/internal/jsonpointer"
 )
 
 // Draft is the JSON Schema dialect of every generated schema.
@@ -137,7 +139,7 @@ func ProviderSchema(p *catalog.Provider, o Options) ([]byte, error) {
 		cond := newObj()
 		cond.merge(pathSchema(p.TypeAt, constOf(e.Type)))
 		then := newObj()
-		then.set("$ref", "#/$defs/"+jsonPointerEscape(e.Type))
+		then.set("$ref", "#/$defs/"+jsonpointer.Escape(e.Type))
 		branch := newObj()
 		branch.set("if", cond)
 		branch.set("then", then)
@@ -297,20 +299,10 @@ func pathSchema(pointer string, leaf *obj) *obj {
 	return cur
 }
 
+// splitPointer splits a catalog pointer, which catalog.Load has already checked.
 func splitPointer(p string) []string {
-	p = strings.Trim(p, "/")
-	if p == "" {
-		return nil
-	}
-	segs := strings.Split(p, "/")
-	for i, s := range segs {
-		segs[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-	}
+	segs, _ := jsonpointer.Split(p)
 	return segs
-}
-
-func jsonPointerEscape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // marshal indents with two spaces and keeps <, > and & as they are.
