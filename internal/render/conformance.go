@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"math"
@@ -141,78 +140,30 @@ func millis(d time.Duration) float64 {
 	return math.Round(float64(d)/float64(time.Millisecond)*1000) / 1000
 }
 
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Properties []junitProperty `xml:"properties>property"`
-	Cases      []junitCase     `xml:"testcase"`
-}
-
-type junitProperty struct {
-	Name  string `xml:"name,attr"`
-	Value string `xml:"value,attr"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitMessage `xml:"failure"`
-	Skipped   *junitMessage `xml:"skipped"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitMessage struct {
-	Message string `xml:"message,attr"`
-	Text    string `xml:",chardata"`
-}
-
 // ConformanceJUnit writes the suite as JUnit XML, one test case per check.
 func ConformanceJUnit(w io.Writer, s ConformanceSuite) error {
-	_, f, k := s.Counts()
-	suite := junitSuite{
-		Name: "whk test " + s.Provider, Tests: len(s.Results), Failures: f, Skipped: k, Time: seconds(s.Duration),
-		Properties: []junitProperty{{"provider", s.Provider}, {"url", s.URL}},
-	}
+	var doc junitWriter
 	for _, r := range s.Results {
-		c := junitCase{Name: r.Check, Classname: "whk.test." + s.Provider, Time: seconds(r.Duration)}
+		c := junitCase{Name: r.Check, Classname: "whk.test." + s.Provider, Time: junitSeconds(r.Duration)}
 		switch r.Outcome {
 		case conformance.Fail:
 			c.Failure = &junitMessage{Message: r.Title, Text: r.Detail}
 		case conformance.Skip:
 			c.Skipped = &junitMessage{Message: r.Detail}
 		default:
-			c.SystemOut = r.Title + ": " + r.Detail
+			c.SystemOut = junitText(r.Title + ": " + r.Detail)
 		}
-		suite.Cases = append(suite.Cases, c)
+		if err := doc.Add(c); err != nil {
+			return err
+		}
 	}
-	doc := junitSuites{Name: "whk test", Tests: suite.Tests, Failures: f, Skipped: k, Time: suite.Time, Suites: []junitSuite{suite}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	_, f, k := s.Counts()
+	return doc.End(w, junitSuite{
+		Command: "whk test", Name: "whk test " + s.Provider,
+		Tests: len(s.Results), Failures: f, Skipped: k, Time: s.Duration,
+		Properties: []junitProperty{{"provider", s.Provider}, {"url", s.URL}},
+	})
 }
-
-func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
 // FormatDuration writes a duration for people: 340µs, 12ms, 1.2s.
 func FormatDuration(d time.Duration) string {
