@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"io"
-	"math"
 	"text/tabwriter"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss/table"
 
 	"github.com/whk-cli/whk/internal/conformance"
+	"github.com/whk-cli/whk/internal/delivery"
 )
 
 // conformanceDetailWidth is where the terminal table wraps a check's detail, at most;
@@ -68,7 +68,7 @@ func ConformanceSummary(s ConformanceSuite) string {
 		checks = "check"
 	}
 	return fmt.Sprintf("%d passed, %d failed, %d skipped (%d %s of %s against %s in %s)",
-		p, f, k, len(s.Results), checks, s.Provider, s.URL, FormatDuration(s.Duration))
+		p, f, k, len(s.Results), checks, s.Provider, s.URL, delivery.ShortDuration(s.Duration))
 }
 
 // ConformanceTable writes the results as a table: check, result, detail, time. With
@@ -79,13 +79,13 @@ func ConformanceTable(w io.Writer, st Styles, tty bool, width int, results []con
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "CHECK\tRESULT\tDETAIL\tTIME")
 		for _, r := range results {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Check, r.Outcome, r.Detail, FormatDuration(r.Duration))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Check, r.Outcome, r.Detail, delivery.ShortDuration(r.Duration))
 		}
 		return tw.Flush()
 	}
 	rows := make([][]string, len(results))
 	for i, r := range results {
-		rows[i] = []string{r.Check, string(r.Outcome), r.Detail, FormatDuration(r.Duration)}
+		rows[i] = []string{r.Check, string(r.Outcome), r.Detail, delivery.ShortDuration(r.Duration)}
 	}
 	dw := detailWidth(width, rows)
 	cell := st.Bold.UnsetBold().Padding(0, 1)
@@ -133,11 +133,7 @@ type conformanceLine struct {
 
 // ConformanceJSON writes one result as one line of JSON.
 func ConformanceJSON(w io.Writer, r conformance.Result) error {
-	return encodeLine(w, conformanceLine{r.Check, r.Title, string(r.Outcome), r.Detail, millis(r.Duration)})
-}
-
-func millis(d time.Duration) float64 {
-	return math.Round(float64(d)/float64(time.Millisecond)*1000) / 1000
+	return encodeLine(w, conformanceLine{r.Check, r.Title, string(r.Outcome), r.Detail, ms(r.Duration)})
 }
 
 // ConformanceJUnit writes the suite as JUnit XML, one test case per check.
@@ -163,17 +159,4 @@ func ConformanceJUnit(w io.Writer, s ConformanceSuite) error {
 		Tests: len(s.Results), Failures: f, Skipped: k, Time: s.Duration,
 		Properties: []junitProperty{{"provider", s.Provider}, {"url", s.URL}},
 	})
-}
-
-// FormatDuration writes a duration for people: 340µs, 12ms, 1.2s.
-func FormatDuration(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		d = d.Round(100 * time.Millisecond)
-	case d >= time.Millisecond:
-		d = d.Round(time.Millisecond)
-	default:
-		d = d.Round(time.Microsecond)
-	}
-	return d.String()
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/lipgloss"
 
@@ -87,7 +86,7 @@ func ReplayJSON(w io.Writer, r delivery.Result) error {
 // ReplaySummary prints the summary (on stderr): counts, counts by status, latency
 // percentiles and throughput.
 func ReplaySummary(w io.Writer, st Styles, s delivery.Summary, planned int) {
-	head := fmt.Sprintf("%d sent in %s (%.0f/s): ", s.Sent, s.Elapsed.Round(time.Millisecond), s.PerSecond)
+	head := fmt.Sprintf("%d sent in %s (%.0f/s): ", s.Sent, delivery.ShortDuration(s.Elapsed), s.PerSecond)
 	ok := st.OK.Render(fmt.Sprintf("%d ok", s.OK))
 	failed := fmt.Sprintf("%d failed", s.Failed)
 	if s.Failed > 0 {

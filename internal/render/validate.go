@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/validation"
 )
 
@@ -53,7 +54,7 @@ func ValidateSummary(st validation.Stats, elapsed time.Duration) string {
 		noun = "item"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "checked %d %s in %s: %d valid, %d invalid", st.Checked, noun, Elapsed(elapsed), st.Valid, st.Invalid)
+	fmt.Fprintf(&b, "checked %d %s in %s: %d valid, %d invalid", st.Checked, noun, delivery.ShortDuration(elapsed), st.Valid, st.Invalid)
 	var extra []string
 	if st.Warned > 0 {
 		extra = append(extra, fmt.Sprintf("%d with warnings", st.Warned))
@@ -65,19 +66,6 @@ func ValidateSummary(st validation.Stats, elapsed time.Duration) string {
 		b.WriteString(" (" + strings.Join(extra, ", ") + ")")
 	}
 	return b.String()
-}
-
-// Elapsed rounds a duration for people: 41ms, 1.24s, 2m3s.
-func Elapsed(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return d.Round(time.Microsecond).String()
-	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	case d < time.Minute:
-		return d.Round(10 * time.Millisecond).String()
-	}
-	return d.Round(time.Second).String()
 }
 
 // displaySource is how text formats name an item's source.
