@@ -17,6 +17,7 @@ import (
 	"github.com/whk-cli/whk/internal/conformance"
 	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/iostreams"
+	"github.com/whk-cli/whk/internal/netaddr"
 	"github.com/whk-cli/whk/internal/render"
 	"github.com/whk-cli/whk/internal/signing"
 )
@@ -199,7 +200,7 @@ func runTest(ctx context.Context, o *TestOptions) error {
 	if o.Keys.Note != "" {
 		fmt.Fprintln(errOut, o.Keys.Note)
 	}
-	if o.Provider.ID == "contract-as-code" && strings.HasPrefix(o.URL, "http://") && !isLoopback(o.URL) {
+	if u, err := url.Parse(o.URL); err == nil && o.Provider.ID == "contract-as-code" && u.Scheme == "http" && !netaddr.IsLoopback(u.Host) {
 		fmt.Fprintln(errOut, "warning: Contract-as-Code delivers only to HTTPS endpoints")
 	}
 	if err := reachable(ctx, o.URL); err != nil {
@@ -276,11 +277,3 @@ func reachable(ctx context.Context, raw string) error {
 	return conn.Close()
 }
 
-func isLoopback(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	h := u.Hostname()
-	return h == "localhost" || strings.HasPrefix(h, "127.") || h == "::1"
-}
