@@ -276,4 +276,3 @@ func reachable(ctx context.Context, raw string) error {
 	}
 	return conn.Close()
 }
-
