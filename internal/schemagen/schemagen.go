@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -374,11 +375,7 @@ func (o *obj) mergeAt(pointer string, add *obj) {
 func unite(a, b []string) []string {
 	out := append([]string(nil), a...)
 	for _, s := range b {
-		found := false
-		for _, t := range out {
-			found = found || t == s
-		}
-		if !found {
+		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
