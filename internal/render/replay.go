@@ -20,12 +20,7 @@ type ReplayLines struct {
 	Colour bool
 }
 
-func (l *ReplayLines) style(s lipgloss.Style, text string) string {
-	if !l.Colour {
-		return text
-	}
-	return s.Render(text)
-}
+func (l *ReplayLines) style(s lipgloss.Style, text string) string { return paint(l.Colour, s, text) }
 
 // Line prints one delivery.
 func (l *ReplayLines) Line(r delivery.Result) {

@@ -116,14 +116,7 @@ type validateText struct {
 	colour bool
 }
 
-// paint renders text in a style only with colour on: without it, messages that carry
-// tabs or line breaks from a payload's field names stay byte for byte as they are.
-func (t *validateText) paint(st lipgloss.Style, text string) string {
-	if !t.colour {
-		return text
-	}
-	return st.Render(text)
-}
+func (t *validateText) paint(st lipgloss.Style, text string) string { return paint(t.colour, st, text) }
 
 func (t *validateText) Result(r *validation.Result) error {
 	for _, p := range r.Errors {
