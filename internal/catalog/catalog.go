@@ -302,8 +302,8 @@ func (p *Provider) check() error {
 	if p.Success.Rule != "2xx" && p.Success.Rule != "200" {
 		return fmt.Errorf("provider %s: success rule must be \"2xx\" or \"200\"", p.ID)
 	}
-	if !strings.HasPrefix(p.TypeAt, "/") {
-		return fmt.Errorf("provider %s: type_at must be a JSON pointer", p.ID)
+	if err := p.checkPointers(); err != nil {
+		return err
 	}
 	files := map[string]string{}
 	for _, e := range p.Events {

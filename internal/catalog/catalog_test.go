@@ -296,3 +296,32 @@ func TestDeliveryHeaders(t *testing.T) {
 		t.Fatalf("oneflow documents only the content type, got %v", got)
 	}
 }
+
+func TestLoadRejectsBadPointers(t *testing.T) {
+	base := `"scheme":{"name":"hmac-sha256"},"success":{"rule":"2xx"},"events":[]`
+	tests := []struct{ name, fields, want string }{
+		{"type_at missing", `"type_at":""`, "type_at must be a JSON pointer"},
+		{"type_at without a slash", `"type_at":"type"`, `type_at "type"`},
+		{"id_at with a bad escape", `"type_at":"/type","id_at":"/a~2"`, `id_at "/a~2"`},
+		{"payload_at without a slash", `"type_at":"/type","payload_at":"data"`, `payload_at "data"`},
+		{"fresh at with a lone tilde", `"type_at":"/type","fresh":[{"at":"/id~","kind":"uuid"}]`, `fresh[0].at "/id~"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "x.json"), []byte(`{"id":"x",`+base+`,`+tt.fields+`}`), 0o644)
+			_, err := Load(dir)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Load error = %v, want one naming %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestTypesOfUnescapesPointers(t *testing.T) {
+	p := &Provider{TypeAt: "/meta~1data/kind~0name"}
+	doc := map[string]any{"meta/data": map[string]any{"kind~name": "signed"}}
+	if got := p.TypesOf(doc); len(got) != 1 || got[0] != "signed" {
+		t.Errorf("TypesOf = %q, want [signed]", got)
+	}
+}

@@ -2,9 +2,13 @@ package catalog
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/whk-cli/whk/internal/jsonpointer"
 )
 
 // AmbiguousError says a body matches several providers' shapes.
@@ -81,7 +85,7 @@ func (p *Provider) identifyingHeader() string {
 // several for Oneflow, none when the type is missing or not a string.
 func (p *Provider) TypesOf(doc any) []string {
 	var out []string
-	for _, v := range Lookup(doc, p.TypeAt) {
+	for _, v := range jsonpointer.Resolve(doc, p.TypeAt) {
 		if s, ok := v.(string); ok {
 			out = append(out, s)
 		}
@@ -97,7 +101,7 @@ func (p *Provider) IDOf(h http.Header, doc any) string {
 		}
 		return h.Get(name)
 	}
-	for _, v := range Lookup(doc, p.IDAt) {
+	for _, v := range jsonpointer.Resolve(doc, p.IDAt) {
 		switch v := v.(type) {
 		case string:
 			return v
@@ -108,35 +112,29 @@ func (p *Provider) IDOf(h http.Header, doc any) string {
 	return ""
 }
 
-// Lookup resolves a JSON pointer in a decoded document; a "*" segment matches every
-// element of an array (or value of an object).
-func Lookup(doc any, pointer string) []any {
-	cur := []any{doc}
-	if pointer == "" || pointer == "/" {
-		return cur
+// checkPointers rejects a pointer that jsonpointer cannot split, so the packages that
+// read type_at, id_at, payload_at and fresh[].at need not handle a malformed one.
+func (p *Provider) checkPointers() error {
+	if p.TypeAt == "" {
+		return fmt.Errorf("provider %s: type_at must be a JSON pointer", p.ID)
 	}
-	for _, seg := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
-		var next []any
-		for _, v := range cur {
-			switch v := v.(type) {
-			case map[string]any:
-				if seg == "*" {
-					for _, x := range v {
-						next = append(next, x)
-					}
-				} else if x, ok := v[seg]; ok {
-					next = append(next, x)
-				}
-			case []any:
-				if seg == "*" {
-					next = append(next, v...)
-				} else if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(v) {
-					next = append(next, v[i])
-				}
-			}
+	at := map[string]string{"type_at": p.TypeAt, "payload_at": p.PayloadAt}
+	if !strings.HasPrefix(p.IDAt, "header:") {
+		at["id_at"] = p.IDAt
+	}
+	for i, f := range p.Fresh {
+		at[fmt.Sprintf("fresh[%d].at", i)] = f.At
+	}
+	for _, name := range slices.Sorted(maps.Keys(at)) {
+		if _, err := jsonpointer.Split(at[name]); err != nil {
+			return fmt.Errorf("provider %s: %s %q must be a JSON pointer (\"/a/b\", ~0 for ~, ~1 for /)", p.ID, name, at[name])
 		}
-		cur = next
 	}
-	return cur
+	return nil
+}
+
+// Lookup resolves a JSON pointer in a decoded document; see jsonpointer.Resolve, which
+// it calls. It stays for callers outside catalog that still name it.
+func Lookup(doc any, pointer string) []any {
+	return jsonpointer.Resolve(doc, pointer)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/whk-cli/whk/internal/cmdutil"
 	"github.com/whk-cli/whk/internal/iostreams"
 	"github.com/whk-cli/whk/internal/listener"
+	"github.com/whk-cli/whk/internal/netaddr"
 	"github.com/whk-cli/whk/internal/render"
 	"github.com/whk-cli/whk/internal/signing"
 )
@@ -224,7 +225,7 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		return cmdutil.WithHint(fmt.Errorf("cannot listen on %s: %w", o.Addr, unwrapOp(err)), "pick another address with --addr, or port 0 for a free one")
 	}
 	errOut := o.IO.ErrOut
-	if !bindsLoopback(o.Addr) {
+	if !netaddr.IsLoopback(o.Addr) {
 		host, _, _ := net.SplitHostPort(o.Addr)
 		_, port, _ := net.SplitHostPort(l.Addr().String())
 		fmt.Fprintf(errOut, "whk: warning: listening on %s, which other machines can reach; whk listen is a development receiver\n", net.JoinHostPort(host, port))
@@ -316,19 +317,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// bindsLoopback reports whether addr binds only the loopback interface.
-func bindsLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // unwrapOp drops Go's "listen tcp" prefix, keeping the reason.

@@ -287,14 +287,6 @@ func TestListenUsageErrors(t *testing.T) {
 	}
 }
 
-func TestBindsLoopback(t *testing.T) {
-	for addr, want := range map[string]bool{"127.0.0.1:8080": true, "localhost:0": true, "[::1]:80": true, ":8080": false, "0.0.0.0:8080": false, "192.168.1.2:80": false} {
-		if got := bindsLoopback(addr); got != want {
-			t.Errorf("bindsLoopback(%q) = %v", addr, got)
-		}
-	}
-}
-
 // Without --public-key, Ironclad deliveries are checked with whk's test key, the one
 // `whk send -p ironclad` signs with; other providers use the secret, if any.
 func TestListenKeysDefaultToIroncladTestKey(t *testing.T) {

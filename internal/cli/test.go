@@ -17,6 +17,7 @@ import (
 	"github.com/whk-cli/whk/internal/conformance"
 	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/iostreams"
+	"github.com/whk-cli/whk/internal/netaddr"
 	"github.com/whk-cli/whk/internal/render"
 	"github.com/whk-cli/whk/internal/signing"
 )
@@ -188,7 +189,7 @@ func runTest(ctx context.Context, o *TestOptions) error {
 	if o.Keys.Note != "" {
 		fmt.Fprintln(errOut, o.Keys.Note)
 	}
-	if o.Provider.HTTPSOnly && strings.HasPrefix(o.URL, "http://") && !isLoopback(o.URL) {
+	if u, err := url.Parse(o.URL); err == nil && o.Provider.HTTPSOnly && u.Scheme == "http" && !netaddr.IsLoopback(u.Host) {
 		fmt.Fprintln(errOut, "warning: "+o.Provider.Name+" delivers only to HTTPS endpoints")
 	}
 	if err := reachable(ctx, o.URL); err != nil {
@@ -263,13 +264,4 @@ func reachable(ctx context.Context, raw string) error {
 		return nil
 	}
 	return conn.Close()
-}
-
-func isLoopback(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	h := u.Hostname()
-	return h == "localhost" || strings.HasPrefix(h, "127.") || h == "::1"
 }

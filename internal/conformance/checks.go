@@ -285,14 +285,14 @@ func (r *runner) timeout(ctx context.Context) Result {
 			slowest = l
 		}
 	}
-	sl := fmt.Sprintf("slowest answer %s (%s)", round(slowest.a.Duration), slowest.label)
+	sl := fmt.Sprintf("slowest answer %s (%s)", delivery.ShortDuration(slowest.a.Duration), slowest.label)
 	if len(answered) == 0 {
 		sl = "no answer came"
 	}
 	var slow []string
 	for _, l := range answered {
 		if l.a.Duration > r.limit/2 {
-			slow = append(slow, fmt.Sprintf("%s %s", l.label, round(l.a.Duration)))
+			slow = append(slow, fmt.Sprintf("%s %s", l.label, delivery.ShortDuration(l.a.Duration)))
 		}
 	}
 	if len(slow) > 0 {

@@ -301,14 +301,3 @@ func list(items []string) string {
 	}
 	return strings.Join(items[:3], "; ") + fmt.Sprintf("; and %d more", len(items)-3)
 }
-
-// round keeps durations readable: 12ms, 1.2s.
-func round(d time.Duration) time.Duration {
-	switch {
-	case d >= time.Second:
-		return d.Round(100 * time.Millisecond)
-	case d >= time.Millisecond:
-		return d.Round(time.Millisecond)
-	}
-	return d.Round(time.Microsecond)
-}

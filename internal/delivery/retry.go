@@ -49,8 +49,21 @@ func formatDelays(ds []time.Duration) string {
 	return strings.Join(parts, ", ")
 }
 
-// ShortDuration writes 5m rather than 5m0s, and 2h rather than 2h0m0s.
+// ShortDuration writes a duration for people, whk's one way to: to about two
+// significant figures (340µs, 12ms, 1.2s, 2m3s) and without zero units (5m rather than
+// 5m0s, 2h rather than 2h0m0s). Catalog and flag values are whole units, so only
+// measured durations are ever rounded.
 func ShortDuration(d time.Duration) string {
+	switch a := d.Abs(); {
+	case a >= time.Minute:
+		d = d.Round(time.Second)
+	case a >= time.Second:
+		d = d.Round(100 * time.Millisecond)
+	case a >= time.Millisecond:
+		d = d.Round(time.Millisecond)
+	default:
+		d = d.Round(time.Microsecond)
+	}
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

@@ -11,6 +11,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/whk-cli/whk/internal/jsonpointer"
 )
 
 // Object is a JSON object with ordered keys.
@@ -171,37 +173,26 @@ func ParseSetValue(s string) any {
 	return s
 }
 
-// Get returns the values at a JSON pointer; "*" matches every array element.
+// Field returns the value of a key; it lets jsonpointer.Resolve step into an Object.
+func (o *Object) Field(name string) (any, bool) {
+	v, ok := o.Values[name]
+	return v, ok
+}
+
+// Get returns the values at a JSON pointer; see jsonpointer.Resolve ("*" matches every
+// array element).
 func Get(root any, pointer string) []any {
-	cur := []any{root}
-	for _, seg := range strings.Split(strings.Trim(pointer, "/"), "/") {
-		if seg == "" {
-			continue
-		}
-		var next []any
-		for _, c := range cur {
-			switch c := c.(type) {
-			case *Object:
-				if v, ok := c.Values[seg]; ok {
-					next = append(next, v)
-				}
-			case []any:
-				if seg == "*" {
-					next = append(next, c...)
-				} else if n, err := strconv.Atoi(seg); err == nil && n >= 0 && n < len(c) {
-					next = append(next, c[n])
-				}
-			}
-		}
-		cur = next
-	}
-	return cur
+	return jsonpointer.Resolve(root, pointer)
 }
 
 // SetPointer replaces every existing value at a JSON pointer ("*" for all elements)
-// with the result of fn. It returns how many values it replaced.
+// with the result of fn. It returns how many values it replaced; the whole document
+// and invalid pointers replace nothing.
 func SetPointer(root any, pointer string, fn func(old any) any) int {
-	segs := strings.Split(strings.Trim(pointer, "/"), "/")
+	segs, err := jsonpointer.Split(pointer)
+	if err != nil || len(segs) == 0 {
+		return 0
+	}
 	n := 0
 	var walk func(cur any, i int)
 	walk = func(cur any, i int) {
@@ -220,7 +211,7 @@ func SetPointer(root any, pointer string, fn func(old any) any) int {
 			walk(v, i+1)
 		case []any:
 			for j := range c {
-				if segs[i] != "*" && segs[i] != strconv.Itoa(j) {
+				if segs[i] != jsonpointer.Wildcard && segs[i] != strconv.Itoa(j) {
 					continue
 				}
 				if last {
@@ -232,9 +223,7 @@ func SetPointer(root any, pointer string, fn func(old any) any) int {
 			}
 		}
 	}
-	if len(segs) > 0 && segs[0] != "" {
-		walk(root, 0)
-	}
+	walk(root, 0)
 	return n
 }
 

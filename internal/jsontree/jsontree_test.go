@@ -1,6 +1,9 @@
 package jsontree
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+)
 
 func TestRoundTripKeepsOrderAndNumbers(t *testing.T) {
 	in := `{"z":1,"a":{"y":12450.00,"b":[1,{"k":"<&>"}]},"n":null,"t":true}`
@@ -58,6 +61,26 @@ func TestSetPointerWildcard(t *testing.T) {
 	}
 	if got := Get(root, "/x/t"); len(got) != 1 {
 		t.Fatalf("Get: %v", got)
+	}
+}
+
+// Pointers into ordered trees decode ~0 and ~1 the way catalog's lookups do; before
+// jsonpointer, Get and SetPointer read "/a~1b" as the key "a~1b".
+func TestPointersUnescape(t *testing.T) {
+	root, _ := Parse([]byte(`{"a/b":{"m~n":1},"a~1b":{"m~0n":2}}`))
+	got := Get(root, "/a~1b/m~0n")
+	if len(got) != 1 || got[0] != json.Number("1") {
+		t.Fatalf("Get = %v, want [1]", got)
+	}
+	if n := SetPointer(root, "/a~1b/m~0n", func(any) any { return "x" }); n != 1 {
+		t.Fatalf("SetPointer replaced %d values", n)
+	}
+	b, _ := Marshal(root)
+	if string(b) != `{"a/b":{"m~n":"x"},"a~1b":{"m~0n":2}}` {
+		t.Fatalf("after SetPointer: %s", b)
+	}
+	if n := SetPointer(root, "a/b", func(any) any { return "x" }); n != 0 {
+		t.Fatalf("SetPointer on an invalid pointer replaced %d values", n)
 	}
 }
 

@@ -40,19 +40,7 @@ func (r *Record) AppendJSON(dst []byte) ([]byte, error) {
 			}
 			dst = appendString(dst, n)
 			dst = append(dst, ':')
-			vs := r.Headers[n]
-			if vs == nil {
-				dst = append(dst, "null"...)
-				continue
-			}
-			dst = append(dst, '[')
-			for j, v := range vs {
-				if j > 0 {
-					dst = append(dst, ',')
-				}
-				dst = appendString(dst, v)
-			}
-			dst = append(dst, ']')
+			dst = appendStrings(dst, r.Headers[n])
 		}
 		dst = append(dst, '}')
 	}
@@ -116,6 +104,22 @@ func (r *Record) AppendJSON(dst []byte) ([]byte, error) {
 		dst = append(dst, '}')
 	}
 	return append(dst, '}'), nil
+}
+
+// appendStrings appends a header's values as json.Marshal does: null for nil, else an
+// array of strings.
+func appendStrings(dst []byte, vs []string) []byte {
+	if vs == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i, v := range vs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, v)
+	}
+	return append(dst, ']')
 }
 
 const hexDigits = "0123456789abcdef"

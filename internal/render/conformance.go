@@ -1,10 +1,8 @@
 package render
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
-	"math"
 	"text/tabwriter"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss/table"
 
 	"github.com/whk-cli/whk/internal/conformance"
+	"github.com/whk-cli/whk/internal/delivery"
 )
 
 // conformanceDetailWidth is where the terminal table wraps a check's detail, at most;
@@ -69,7 +68,7 @@ func ConformanceSummary(s ConformanceSuite) string {
 		checks = "check"
 	}
 	return fmt.Sprintf("%d passed, %d failed, %d skipped (%d %s of %s against %s in %s)",
-		p, f, k, len(s.Results), checks, s.Provider, s.URL, FormatDuration(s.Duration))
+		p, f, k, len(s.Results), checks, s.Provider, s.URL, delivery.ShortDuration(s.Duration))
 }
 
 // ConformanceTable writes the results as a table: check, result, detail, time. With
@@ -80,13 +79,13 @@ func ConformanceTable(w io.Writer, st Styles, tty bool, width int, results []con
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "CHECK\tRESULT\tDETAIL\tTIME")
 		for _, r := range results {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Check, r.Outcome, r.Detail, FormatDuration(r.Duration))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Check, r.Outcome, r.Detail, delivery.ShortDuration(r.Duration))
 		}
 		return tw.Flush()
 	}
 	rows := make([][]string, len(results))
 	for i, r := range results {
-		rows[i] = []string{r.Check, string(r.Outcome), r.Detail, FormatDuration(r.Duration)}
+		rows[i] = []string{r.Check, string(r.Outcome), r.Detail, delivery.ShortDuration(r.Duration)}
 	}
 	dw := detailWidth(width, rows)
 	cell := st.Bold.UnsetBold().Padding(0, 1)
@@ -134,95 +133,30 @@ type conformanceLine struct {
 
 // ConformanceJSON writes one result as one line of JSON.
 func ConformanceJSON(w io.Writer, r conformance.Result) error {
-	return encodeLine(w, conformanceLine{r.Check, r.Title, string(r.Outcome), r.Detail, millis(r.Duration)})
-}
-
-func millis(d time.Duration) float64 {
-	return math.Round(float64(d)/float64(time.Millisecond)*1000) / 1000
-}
-
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Properties []junitProperty `xml:"properties>property"`
-	Cases      []junitCase     `xml:"testcase"`
-}
-
-type junitProperty struct {
-	Name  string `xml:"name,attr"`
-	Value string `xml:"value,attr"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitMessage `xml:"failure"`
-	Skipped   *junitMessage `xml:"skipped"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitMessage struct {
-	Message string `xml:"message,attr"`
-	Text    string `xml:",chardata"`
+	return encodeLine(w, conformanceLine{r.Check, r.Title, string(r.Outcome), r.Detail, ms(r.Duration)})
 }
 
 // ConformanceJUnit writes the suite as JUnit XML, one test case per check.
 func ConformanceJUnit(w io.Writer, s ConformanceSuite) error {
-	_, f, k := s.Counts()
-	suite := junitSuite{
-		Name: "whk test " + s.Provider, Tests: len(s.Results), Failures: f, Skipped: k, Time: seconds(s.Duration),
-		Properties: []junitProperty{{"provider", s.Provider}, {"url", s.URL}},
-	}
+	var doc junitWriter
 	for _, r := range s.Results {
-		c := junitCase{Name: r.Check, Classname: "whk.test." + s.Provider, Time: seconds(r.Duration)}
+		c := junitCase{Name: r.Check, Classname: "whk.test." + s.Provider, Time: junitSeconds(r.Duration)}
 		switch r.Outcome {
 		case conformance.Fail:
 			c.Failure = &junitMessage{Message: r.Title, Text: r.Detail}
 		case conformance.Skip:
 			c.Skipped = &junitMessage{Message: r.Detail}
 		default:
-			c.SystemOut = r.Title + ": " + r.Detail
+			c.SystemOut = junitText(r.Title + ": " + r.Detail)
 		}
-		suite.Cases = append(suite.Cases, c)
+		if err := doc.Add(c); err != nil {
+			return err
+		}
 	}
-	doc := junitSuites{Name: "whk test", Tests: suite.Tests, Failures: f, Skipped: k, Time: suite.Time, Suites: []junitSuite{suite}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
-}
-
-func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
-
-// FormatDuration writes a duration for people: 340µs, 12ms, 1.2s.
-func FormatDuration(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		d = d.Round(100 * time.Millisecond)
-	case d >= time.Millisecond:
-		d = d.Round(time.Millisecond)
-	default:
-		d = d.Round(time.Microsecond)
-	}
-	return d.String()
+	_, f, k := s.Counts()
+	return doc.End(w, junitSuite{
+		Command: "whk test", Name: "whk test " + s.Provider,
+		Tests: len(s.Results), Failures: f, Skipped: k, Time: s.Duration,
+		Properties: []junitProperty{{"provider", s.Provider}, {"url", s.URL}},
+	})
 }

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"encoding/xml"
 	"flag"
 	"os"
 	"path/filepath"
@@ -97,10 +96,7 @@ func TestConformanceJUnit(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "conformance.junit.xml", b.Bytes())
-	var doc junitSuites
-	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
-		t.Fatalf("not XML: %v", err)
-	}
+	doc := parseJUnit(t, b.Bytes())
 	if doc.Tests != 3 || doc.Failures != 1 || doc.Skipped != 1 || len(doc.Suites[0].Cases) != 3 {
 		t.Errorf("counts: %+v", doc)
 	}

@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"github.com/whk-cli/whk/internal/jsontree"
 	"github.com/whk-cli/whk/internal/listener"
@@ -48,12 +47,7 @@ type listenStyles struct {
 }
 
 func newListenStyles(w io.Writer, colour bool) listenStyles {
-	r := lipgloss.NewRenderer(w)
-	if colour {
-		r.SetColorProfile(termenv.ANSI256)
-	} else {
-		r.SetColorProfile(termenv.Ascii)
-	}
+	r := newRenderer(w, colour)
 	return listenStyles{
 		Styles:  NewStyles(w, colour),
 		BarOK:   r.NewStyle().Foreground(lipgloss.Color("2")),

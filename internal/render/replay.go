@@ -5,7 +5,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/lipgloss"
 
@@ -21,12 +20,7 @@ type ReplayLines struct {
 	Colour bool
 }
 
-func (l *ReplayLines) style(s lipgloss.Style, text string) string {
-	if !l.Colour {
-		return text
-	}
-	return s.Render(text)
-}
+func (l *ReplayLines) style(s lipgloss.Style, text string) string { return paint(l.Colour, s, text) }
 
 // Line prints one delivery.
 func (l *ReplayLines) Line(r delivery.Result) {
@@ -87,7 +81,7 @@ func ReplayJSON(w io.Writer, r delivery.Result) error {
 // ReplaySummary prints the summary (on stderr): counts, counts by status, latency
 // percentiles and throughput.
 func ReplaySummary(w io.Writer, st Styles, s delivery.Summary, planned int) {
-	head := fmt.Sprintf("%d sent in %s (%.0f/s): ", s.Sent, s.Elapsed.Round(time.Millisecond), s.PerSecond)
+	head := fmt.Sprintf("%d sent in %s (%.0f/s): ", s.Sent, delivery.ShortDuration(s.Elapsed), s.PerSecond)
 	ok := st.OK.Render(fmt.Sprintf("%d ok", s.OK))
 	failed := fmt.Sprintf("%d failed", s.Failed)
 	if s.Failed > 0 {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -83,7 +84,7 @@ func SendAttempt(w io.Writer, st Styles, ev delivery.AttemptEvent, numbered bool
 	fmt.Fprintf(&b, "  %s", st.Dim.Render(Millis(a.Duration)))
 	switch {
 	case ev.Next > 0:
-		fmt.Fprintf(&b, "  %s", st.Warn.Render("retrying in "+ev.Next.Round(time.Millisecond).String()))
+		fmt.Fprintf(&b, "  %s", st.Warn.Render("retrying in "+delivery.ShortDuration(ev.Next)))
 	case ev.Stop == delivery.StopStatus || ev.Stop == delivery.StopNotRetried:
 		if ev.StopNote != "" {
 			fmt.Fprintf(&b, "  %s", st.Warn.Render("no retry: "+ev.StopNote))
@@ -165,7 +166,7 @@ func SendJSON(w io.Writer, d *delivery.Delivery, out delivery.Outcome, waits []t
 }
 
 func ms(d time.Duration) float64 {
-	return float64(d.Microseconds()) / 1000
+	return math.Round(float64(d)/float64(time.Microsecond)) / 1000
 }
 
 func encodeLine(w io.Writer, v any) error {

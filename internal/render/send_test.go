@@ -24,7 +24,7 @@ func TestSendAttemptLines(t *testing.T) {
 		{"acknowledged", delivery.AttemptEvent{Attempt: delivery.Attempt{N: 1, Status: 200, OK: true, Duration: 12300 * time.Microsecond}, Stop: delivery.StopAcknowledged}, false,
 			"200 OK  12.3ms\n"},
 		{"retrying with the body start", delivery.AttemptEvent{Attempt: delivery.Attempt{N: 2, Status: 503, Duration: time.Millisecond, ResponseBody: []byte("{\n  \"error\": \"down\"\n}")}, Next: 5 * time.Minute}, true,
-			"attempt 2   503 Service Unavailable  1.0ms  retrying in 5m0s\n  response: { \"error\": \"down\" }\n"},
+			"attempt 2   503 Service Unavailable  1.0ms  retrying in 5m\n  response: { \"error\": \"down\" }\n"},
 		{"stop status", delivery.AttemptEvent{Attempt: delivery.Attempt{N: 1, Status: 410}, Stop: delivery.StopStatus, StopNote: "410 Gone deletes the webhook: it will not fire again."}, true,
 			"attempt 1   410 Gone  0.0ms  no retry: 410 Gone deletes the webhook: it will not fire again.\n"},
 		{"no response", delivery.AttemptEvent{Attempt: delivery.Attempt{N: 3, Kind: delivery.ErrRefused}, Stop: delivery.StopExhausted}, true,

@@ -25,12 +25,7 @@ type Styles struct {
 // NewStyles returns the styles for output to w, coloured only when colour is true
 // (the iostreams decision).
 func NewStyles(w io.Writer, colour bool) Styles {
-	r := lipgloss.NewRenderer(w)
-	if colour {
-		r.SetColorProfile(termenv.ANSI256)
-	} else {
-		r.SetColorProfile(termenv.Ascii)
-	}
+	r := newRenderer(w, colour)
 	return Styles{
 		OK:      r.NewStyle().Foreground(lipgloss.Color("2")),
 		Fail:    r.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
@@ -41,4 +36,25 @@ func NewStyles(w io.Writer, colour bool) Styles {
 		Heading: r.NewStyle().Bold(true).Underline(true),
 		Box:     r.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1),
 	}
+}
+
+// newRenderer is a lipgloss renderer for w that colours exactly when colour is true.
+func newRenderer(w io.Writer, colour bool) *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(w)
+	if colour {
+		r.SetColorProfile(termenv.ANSI256)
+	} else {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	return r
+}
+
+// paint renders text in a style only with colour on. Without it lipgloss is skipped:
+// it would cost more than the rest of a line at thousands of lines a second, and it
+// would reflow text that carries tabs or line breaks from a payload's field names.
+func paint(colour bool, st lipgloss.Style, text string) string {
+	if !colour {
+		return text
+	}
+	return st.Render(text)
 }

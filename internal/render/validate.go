@@ -2,17 +2,16 @@ package render
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/validation"
 )
 
@@ -55,7 +54,7 @@ func ValidateSummary(st validation.Stats, elapsed time.Duration) string {
 		noun = "item"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "checked %d %s in %s: %d valid, %d invalid", st.Checked, noun, Elapsed(elapsed), st.Valid, st.Invalid)
+	fmt.Fprintf(&b, "checked %d %s in %s: %d valid, %d invalid", st.Checked, noun, delivery.ShortDuration(elapsed), st.Valid, st.Invalid)
 	var extra []string
 	if st.Warned > 0 {
 		extra = append(extra, fmt.Sprintf("%d with warnings", st.Warned))
@@ -67,19 +66,6 @@ func ValidateSummary(st validation.Stats, elapsed time.Duration) string {
 		b.WriteString(" (" + strings.Join(extra, ", ") + ")")
 	}
 	return b.String()
-}
-
-// Elapsed rounds a duration for people: 41ms, 1.24s, 2m3s.
-func Elapsed(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return d.Round(time.Microsecond).String()
-	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	case d < time.Minute:
-		return d.Round(10 * time.Millisecond).String()
-	}
-	return d.Round(time.Second).String()
 }
 
 // displaySource is how text formats name an item's source.
@@ -130,14 +116,7 @@ type validateText struct {
 	colour bool
 }
 
-// paint renders text in a style only with colour on: without it, messages that carry
-// tabs or line breaks from a payload's field names stay byte for byte as they are.
-func (t *validateText) paint(st lipgloss.Style, text string) string {
-	if !t.colour {
-		return text
-	}
-	return st.Render(text)
-}
+func (t *validateText) paint(st lipgloss.Style, text string) string { return paint(t.colour, st, text) }
 
 func (t *validateText) Result(r *validation.Result) error {
 	for _, p := range r.Errors {
@@ -280,31 +259,24 @@ func (g *validateGitHub) Flush() error { return g.w.Flush() }
 
 func (g *validateGitHub) End(validation.Stats, time.Duration) error { return g.w.Flush() }
 
-// validateJUnit writes one JUnit XML document. Its header carries the counts, so the
-// test cases are held until the end: in memory up to spillSize, then in a temporary
-// file, so a long NDJSON run does not grow the process.
+// validateJUnit writes one JUnit XML document, one test case per item.
 type validateJUnit struct {
-	w     *bufio.Writer
-	cases bytes.Buffer
-	spill *os.File
+	w   *bufio.Writer
+	doc junitWriter
 }
-
-const spillSize = 4 << 20
 
 func (j *validateJUnit) Result(r *validation.Result) error {
 	name := displaySource(r.Source)
 	if r.Line > 0 {
 		name += ":" + strconv.Itoa(r.Line)
 	}
-	class := "whk.validate"
+	c := junitCase{Name: name, Classname: "whk.validate"}
 	if r.Provider != "" {
-		class = r.Provider
+		c.Classname = r.Provider
 		if r.Type != "" {
-			class += "." + r.Type
+			c.Classname += "." + r.Type
 		}
 	}
-	b := &j.cases
-	fmt.Fprintf(b, "    <testcase name=\"%s\" classname=\"%s\">\n", xmlAttr(name), xmlAttr(class))
 	if !r.Valid() {
 		var text strings.Builder
 		for _, p := range r.Errors {
@@ -315,7 +287,7 @@ func (j *validateJUnit) Result(r *validation.Result) error {
 		if n := len(r.Errors); n > 1 {
 			msg = fmt.Sprintf("%s (and %d more)", msg, n-1)
 		}
-		fmt.Fprintf(b, "      <failure message=\"%s\" type=\"invalid\">%s</failure>\n", xmlAttr(msg), xmlText(text.String()))
+		c.Failure = &junitMessage{Message: msg, Type: "invalid", Text: text.String()}
 	}
 	if len(r.Warnings) > 0 {
 		var text strings.Builder
@@ -323,71 +295,18 @@ func (j *validateJUnit) Result(r *validation.Result) error {
 			loc, rest := problemText(r, p, true)
 			text.WriteString(loc + ": " + rest + "\n")
 		}
-		fmt.Fprintf(b, "      <system-out>%s</system-out>\n", xmlText(text.String()))
+		c.SystemOut = junitText(text.String())
 	}
-	b.WriteString("    </testcase>\n")
-	if b.Len() < spillSize {
-		return nil
-	}
-	if j.spill == nil {
-		f, err := os.CreateTemp("", "whk-junit-*.xml")
-		if err != nil {
-			return err
-		}
-		os.Remove(f.Name()) // unlinked: it goes away with the process
-		j.spill = f
-	}
-	_, err := b.WriteTo(j.spill)
-	return err
+	return j.doc.Add(c)
 }
 
 // Flush does nothing: JUnit is one document, written at the end.
 func (j *validateJUnit) Flush() error { return nil }
 
 func (j *validateJUnit) End(st validation.Stats, elapsed time.Duration) error {
-	secs := strconv.FormatFloat(elapsed.Seconds(), 'f', 3, 64)
-	fmt.Fprintf(j.w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-	fmt.Fprintf(j.w, "<testsuites name=\"whk validate\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%s\">\n", st.Checked, st.Invalid, secs)
-	fmt.Fprintf(j.w, "  <testsuite name=\"whk validate\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"0\" time=\"%s\">\n", st.Checked, st.Invalid, secs)
-	if j.spill != nil {
-		defer j.spill.Close()
-		if _, err := j.spill.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		if _, err := io.Copy(j.w, j.spill); err != nil {
-			return err
-		}
+	s := junitSuite{Command: "whk validate", Name: "whk validate", Tests: st.Checked, Failures: st.Invalid, Time: elapsed}
+	if err := j.doc.End(j.w, s); err != nil {
+		return err
 	}
-	j.cases.WriteTo(j.w)
-	fmt.Fprintf(j.w, "  </testsuite>\n</testsuites>\n")
 	return j.w.Flush()
-}
-
-// xmlAttr escapes an attribute value; xmlText escapes element text and keeps its line
-// breaks. Characters XML cannot carry become U+FFFD.
-func xmlAttr(s string) string { return xmlEscape(s, true) }
-
-func xmlText(s string) string { return xmlEscape(s, false) }
-
-func xmlEscape(s string, attr bool) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '"' && attr:
-			b.WriteString("&quot;")
-		case (r == '\n' || r == '\r' || r == '\t') && attr:
-			fmt.Fprintf(&b, "&#%d;", r)
-		case r == '\n' || r == '\r' || r == '\t' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF):
-			b.WriteRune(r)
-		default:
-			b.WriteRune('\uFFFD')
-		}
-	}
-	return b.String()
 }

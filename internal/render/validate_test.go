@@ -46,9 +46,9 @@ func TestValidateGitHubEscapes(t *testing.T) {
 func TestValidateJUnitEscapes(t *testing.T) {
 	got := renderValidate(t, "junit", awkward, validation.Result{Source: "-", Provider: "clment", Type: "review.completed"})
 	for _, want := range []string{
-		`<testsuites name="whk validate" tests="2" failures="1" errors="0" time="1.500">`,
+		`<testsuites name="whk validate" tests="2" failures="1" errors="0" skipped="0" time="1.500">`,
 		`<testcase name="a,b:c%.json:3" classname="oneflow.contract:publish">`,
-		`<failure message="bad&#10;value &lt;&amp;&gt; &quot;q&quot; ` + "\uFFFD" + `" type="invalid">a,b:c%.json:3: oneflow contract:publish: /events/0: bad` + "\n" + `value &lt;&amp;&gt; "q" ` + "\uFFFD\n</failure>",
+		`<failure message="bad&#xA;value &lt;&amp;&gt; &#34;q&#34; ` + "\uFFFD" + `" type="invalid">a,b:c%.json:3: oneflow contract:publish: /events/0: bad` + "\n" + `value &lt;&amp;&gt; &#34;q&#34; ` + "\uFFFD\n</failure>",
 		`<testcase name="&lt;stdin&gt;" classname="clment.review.completed">`,
 	} {
 		if !strings.Contains(got, want) {

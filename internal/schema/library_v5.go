@@ -23,25 +23,9 @@ func compile(url string, data []byte) (compiled, error) {
 
 // validate returns the leaves of the library's error tree.
 func validate(s compiled, doc any) ([]Problem, error) {
-	err := s.Validate(doc)
-	if err == nil {
-		return nil, nil
-	}
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		return nil, err
-	}
-	var out []Problem
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			out = append(out, Problem{Pointer: e.InstanceLocation, Message: e.Message})
-			return
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
-	}
-	walk(ve)
-	return out, nil
+	return leaves(s.Validate(doc),
+		func(e *jsonschema.ValidationError) []*jsonschema.ValidationError { return e.Causes },
+		func(e *jsonschema.ValidationError) Problem {
+			return Problem{Pointer: e.InstanceLocation, Message: e.Message}
+		})
 }

@@ -4,11 +4,12 @@ package schema
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/whk-cli/whk/internal/jsonpointer"
 )
 
 // compiled is one compiled schema.
@@ -33,34 +34,9 @@ func compile(url string, data []byte) (compiled, error) {
 
 // validate returns the leaves of the library's error tree.
 func validate(s compiled, doc any) ([]Problem, error) {
-	err := s.Validate(doc)
-	if err == nil {
-		return nil, nil
-	}
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		return nil, err
-	}
-	var out []Problem
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			out = append(out, Problem{Pointer: pointer(e.InstanceLocation), Message: e.ErrorKind.LocalizedString(printer)})
-			return
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
-	}
-	walk(ve)
-	return out, nil
-}
-
-func pointer(segs []string) string {
-	var b strings.Builder
-	for _, s := range segs {
-		b.WriteByte('/')
-		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1"))
-	}
-	return b.String()
+	return leaves(s.Validate(doc),
+		func(e *jsonschema.ValidationError) []*jsonschema.ValidationError { return e.Causes },
+		func(e *jsonschema.ValidationError) Problem {
+			return Problem{Pointer: jsonpointer.Join(e.InstanceLocation...), Message: e.ErrorKind.LocalizedString(printer)}
+		})
 }

@@ -170,11 +170,9 @@ func (n *pnode) set(k string, val any) bool {
 		re, err := regexp.Compile(s) // the library compiles patterns with regexp too
 		n.pattern = re
 		return err == nil
-	case "items":
-		n.items, ok = compileNode(val)
-		return ok
-	case "contains":
-		n.contains, ok = compileNode(val)
+	case "items", "contains", "if", "then", "not":
+		sub := map[string]**pnode{"items": &n.items, "contains": &n.contains, "if": &n.ifN, "then": &n.thenN, "not": &n.not}[k]
+		*sub, ok = compileNode(val)
 		return ok
 	case "allOf":
 		list, isList := val.([]any)
@@ -186,15 +184,6 @@ func (n *pnode) set(k string, val any) bool {
 			n.allOf = append(n.allOf, sub)
 		}
 		return isList && len(list) > 0
-	case "if":
-		n.ifN, ok = compileNode(val)
-		return ok
-	case "then":
-		n.thenN, ok = compileNode(val)
-		return ok
-	case "not":
-		n.not, ok = compileNode(val)
-		return ok
 	}
 	return false
 }

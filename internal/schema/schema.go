@@ -115,3 +115,30 @@ func tidy(out []Problem) []Problem {
 	}
 	return dedup
 }
+
+// leaves flattens a schema library's error tree to its leaves, the problems a reader
+// can act on; both library versions (build tag jsonschema_v6) share it. An error that
+// is not the library's validation error (E) is returned as it is.
+func leaves[E any](err error, causes func(E) []E, problem func(E) Problem) ([]Problem, error) {
+	if err == nil {
+		return nil, nil
+	}
+	root, ok := any(err).(E)
+	if !ok {
+		return nil, err
+	}
+	var out []Problem
+	var walk func(e E)
+	walk = func(e E) {
+		cs := causes(e)
+		if len(cs) == 0 {
+			out = append(out, problem(e))
+			return
+		}
+		for _, c := range cs {
+			walk(c)
+		}
+	}
+	walk(root)
+	return out, nil
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/jsonpointer"
 	"github.com/whk-cli/whk/internal/schemagen"
 )
 
@@ -44,7 +45,7 @@ func TestEveryFixtureIsValid(t *testing.T) {
 type mutation func(obj map[string]any, f catalog.Field) bool
 
 func payloadOf(p *catalog.Provider, doc any) map[string]any {
-	vals := catalog.Lookup(doc, p.PayloadAt)
+	vals := jsonpointer.Resolve(doc, p.PayloadAt)
 	if len(vals) != 1 {
 		return nil
 	}

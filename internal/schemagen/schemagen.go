@@ -7,11 +7,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/jsontree"
+
+	"github.com/whk-cli/whk/internal/jsonpointer"
 )
 
 // Draft is the JSON Schema dialect of every generated schema.
@@ -137,7 +140,7 @@ func ProviderSchema(p *catalog.Provider, o Options) ([]byte, error) {
 		cond := newObj()
 		cond.merge(pathSchema(p.TypeAt, constOf(e.Type)))
 		then := newObj()
-		then.set("$ref", "#/$defs/"+jsonPointerEscape(e.Type))
+		then.set("$ref", "#/$defs/"+jsonpointer.Escape(e.Type))
 		branch := newObj()
 		branch.set("if", cond)
 		branch.set("then", then)
@@ -297,20 +300,10 @@ func pathSchema(pointer string, leaf *obj) *obj {
 	return cur
 }
 
+// splitPointer splits a catalog pointer, which catalog.Load has already checked.
 func splitPointer(p string) []string {
-	p = strings.Trim(p, "/")
-	if p == "" {
-		return nil
-	}
-	segs := strings.Split(p, "/")
-	for i, s := range segs {
-		segs[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-	}
+	segs, _ := jsonpointer.Split(p)
 	return segs
-}
-
-func jsonPointerEscape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // marshal indents with two spaces and keeps <, > and & as they are.
@@ -382,11 +375,7 @@ func (o *obj) mergeAt(pointer string, add *obj) {
 func unite(a, b []string) []string {
 	out := append([]string(nil), a...)
 	for _, s := range b {
-		found := false
-		for _, t := range out {
-			found = found || t == s
-		}
-		if !found {
+		if !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}

@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/whk-cli/whk/internal/catalog"
+
+	"github.com/whk-cli/whk/internal/jsonpointer"
 )
 
 // shape is what the catalog knows of a JSON value: the fields of an object, the shape
@@ -56,10 +57,8 @@ func buildShape(p *catalog.Provider, e *catalog.Event) *shape {
 		return root
 	}
 	cur := root
-	for _, seg := range strings.Split(strings.Trim(p.PayloadAt, "/"), "/") {
-		if seg == "" {
-			continue
-		}
+	segs, _ := jsonpointer.Split(p.PayloadAt) // checked by catalog.Load
+	for _, seg := range segs {
 		if cur.props == nil {
 			cur.props = map[string]*shape{}
 		}
@@ -105,12 +104,12 @@ func walkShape(s *shape, v any, ptr string, out *[]Problem) {
 			child, known := s.props[k]
 			if !known {
 				if s.closed {
-					*out = append(*out, Problem{Pointer: ptr + "/" + escapePointer(k), Message: fmt.Sprintf("field %q is not in the catalog", k)})
+					*out = append(*out, Problem{Pointer: jsonpointer.Append(ptr, k), Message: fmt.Sprintf("field %q is not in the catalog", k)})
 				}
 				continue
 			}
 			if child.props != nil || child.items != nil {
-				walkShape(child, val, ptr+"/"+escapePointer(k), out)
+				walkShape(child, val, jsonpointer.Append(ptr, k), out)
 			}
 		}
 	case []any:
@@ -121,11 +120,4 @@ func walkShape(s *shape, v any, ptr string, out *[]Problem) {
 			walkShape(s.items, el, ptr+"/"+strconv.Itoa(i), out)
 		}
 	}
-}
-
-func escapePointer(s string) string {
-	if !strings.ContainsAny(s, "~/") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }

@@ -3,8 +3,9 @@ package validation
 import (
 	"bytes"
 	"encoding/json"
-	"strconv"
-	"strings"
+	"math"
+
+	"github.com/whk-cli/whk/internal/jsonpointer"
 )
 
 // locate returns the 1-based line where the value at a JSON pointer starts in data (a
@@ -12,11 +13,9 @@ import (
 // without decoding values it does not need, and keeps no stack beyond the pointer's
 // own depth. With duplicate keys the last one wins, as in decoding.
 func locate(data []byte, pointer string) int {
-	var segs []string
-	if pointer != "" {
-		for _, s := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-			segs = append(segs, strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~"))
-		}
+	segs, err := jsonpointer.Split(pointer)
+	if err != nil {
+		return 0
 	}
 	l := locator{data: data}
 	l.ws()
@@ -80,8 +79,8 @@ func (l *locator) find(segs []string) int {
 			}
 		}
 	case '[':
-		want, err := strconv.Atoi(segs[0])
-		if err != nil || want < 0 {
+		want, ok := jsonpointer.Index(segs[0], math.MaxInt)
+		if !ok {
 			return -1
 		}
 		l.i++
