@@ -38,7 +38,7 @@ func (l *Listener) inspect(d *Delivery, h http.Header) {
 		rec.Type = strings.Join(v.Types, ",")
 		rec.ID = p.IDOf(h, v.Doc)
 		if rec.ID != "" {
-			rec.Duplicate = l.seen.seen(p.ID + "\x00" + rec.ID)
+			rec.Duplicate = l.seen.seen(p.ID, rec.ID)
 		}
 	}
 	rec.Signature = l.verify(p, rec.Body, h, d)
