@@ -6,19 +6,21 @@ import (
 	"time"
 
 	"github.com/whk-cli/whk/internal/record"
-	"github.com/whk-cli/whk/internal/schema"
 	"github.com/whk-cli/whk/internal/signing"
+	"github.com/whk-cli/whk/internal/validation"
 )
 
 // Whatever arrives, inspect gives verdicts from the record's enumerations and a record
-// that parses back.
+// that parses back, and validate gives that record the verdict listen gave the body.
 func FuzzInspect(f *testing.F) {
 	f.Add([]byte(`{"id":"evt_1","type":"review.completed","occurredAt":"2026-06-16T14:32:07.120Z","organizationId":"o","payload":{}}`), "sha256=00")
 	f.Add([]byte(`{"callback_id":"x","events":[{"type":"contract:publish"}],"signature":"ab"}`), "")
 	f.Add([]byte(`{"companyID":"c","webhookID":"w","payload":{"event":"workflow_launched"}}`), "")
 	f.Add([]byte(`not json`), "")
 	f.Add([]byte(``), "x")
-	l := &Listener{cfg: Config{Catalog: cat, Validator: schema.New(schemaOptions()), Keys: secret("S"), Now: time.Now}, seen: newSeenSet(16)}
+	cfg := Config{Catalog: cat, Keys: secret("S"), Now: time.Now}
+	l := &Listener{cfg: cfg, check: newChecker(cfg), seen: newSeenSet(16)}
+	check := validation.NewChecker(validation.Options{Catalog: cat})
 	f.Fuzz(func(t *testing.T, body []byte, sig string) {
 		h := http.Header{}
 		if sig != "" {
@@ -45,6 +47,11 @@ func FuzzInspect(f *testing.F) {
 		}
 		if _, err := record.Parse(line); err != nil {
 			t.Fatalf("record does not parse back: %v", err)
+		}
+		// validate gives listen's record the verdict listen gave the body.
+		r := check.Check(validation.Item{Source: "listen.ndjson", Line: 1, Data: line})
+		if got, want := validateVerdict(&r, "/body"), listenVerdict(d.Record); got != want {
+			t.Fatalf("validate %s\nlisten   %s", got, want)
 		}
 	})
 }

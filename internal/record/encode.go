@@ -78,20 +78,8 @@ func (r *Record) AppendJSON(dst []byte) ([]byte, error) {
 	if s := r.Schema; s != nil {
 		dst = append(dst, `,"schema":{"status":`...)
 		dst = appendString(dst, s.Status)
-		if len(s.Errors) > 0 {
-			dst = append(dst, `,"errors":[`...)
-			for i, p := range s.Errors {
-				if i > 0 {
-					dst = append(dst, ',')
-				}
-				dst = append(dst, `{"pointer":`...)
-				dst = appendString(dst, p.Pointer)
-				dst = append(dst, `,"message":`...)
-				dst = appendString(dst, p.Message)
-				dst = append(dst, '}')
-			}
-			dst = append(dst, ']')
-		}
+		dst = appendProblems(dst, `,"errors":[`, s.Errors)
+		dst = appendProblems(dst, `,"warnings":[`, s.Warnings)
 		dst = append(dst, '}')
 	}
 	if s := r.Response; s != nil {
@@ -175,4 +163,24 @@ func appendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// appendProblems appends a problem list under its key (open names it, up to the
+// bracket); an empty list is omitted.
+func appendProblems(dst []byte, open string, ps []Problem) []byte {
+	if len(ps) == 0 {
+		return dst
+	}
+	dst = append(dst, open...)
+	for i, p := range ps {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"pointer":`...)
+		dst = appendString(dst, p.Pointer)
+		dst = append(dst, `,"message":`...)
+		dst = appendString(dst, p.Message)
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
 }

@@ -31,14 +31,16 @@ func TestAppendJSONIsMarshal(t *testing.T) {
 		Body:    []byte(`{"id":"evt_1"}`), Provider: "clment", Type: "review.completed,x", ID: "evt_1",
 		Duplicate: true,
 		Signature: &Signature{Status: "invalid", Reason: "the signature does not match"},
-		Schema:    &Schema{Status: "invalid", Errors: []Problem{{Pointer: "", Message: "m"}, {Pointer: "/a/0", Message: "<&>"}}},
-		Response:  &Response{Status: 502, Body: "whk: forwarding failed\n"},
+		Schema: &Schema{Status: "invalid", Errors: []Problem{{Pointer: "", Message: "m"}, {Pointer: "/a/0", Message: "<&>"}},
+			Warnings: []Problem{{Pointer: "/b", Message: "field \"b\" is not in the catalog"}}},
+		Response: &Response{Status: 502, Body: "whk: forwarding failed\n"},
 	}
 	cases := []*Record{
 		full,
 		{Kind: KindDelivery, ReceivedAt: at},     // nil headers and body
 		{Headers: http.Header{}, Body: []byte{}}, // empty ones
-		{Schema: &Schema{Status: "valid", Errors: []Problem{}}}, // empty errors are omitted
+		{Schema: &Schema{Status: "valid", Errors: []Problem{}, Warnings: []Problem{}}}, // empty lists are omitted
+		{Schema: &Schema{Status: "valid", Warnings: []Problem{{Pointer: "", Message: "w"}}}},
 		{Response: &Response{Status: 200}, Signature: &Signature{Status: "valid"}},
 		{ReceivedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", -(5*3600+30*60)))},
 		{ReceivedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, // both fail
@@ -61,7 +63,7 @@ func FuzzAppendJSON(f *testing.F) {
 		}
 		if status != "" {
 			r.Signature = &Signature{Status: status, Reason: reason}
-			r.Schema = &Schema{Status: status, Errors: []Problem{{Pointer: pointer, Message: msg}}}
+			r.Schema = &Schema{Status: status, Errors: []Problem{{Pointer: pointer, Message: msg}}, Warnings: []Problem{{Pointer: msg, Message: pointer}}}
 			r.Response = &Response{Status: code, Body: rbody}
 		}
 		sameAsMarshal(t, r)

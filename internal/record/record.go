@@ -42,13 +42,16 @@ type Signature struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// Schema is the verdict of schema validation: valid, invalid or unknown-type.
+// Schema is the verdict on the body (validation.Verdict): valid, invalid or
+// unknown-type, with the problems that made it so and warnings that did not (a byte
+// order mark, fields the catalog does not know).
 type Schema struct {
-	Status string    `json:"status"`
-	Errors []Problem `json:"errors,omitempty"`
+	Status   string    `json:"status"`
+	Errors   []Problem `json:"errors,omitempty"`
+	Warnings []Problem `json:"warnings,omitempty"`
 }
 
-// Problem is one schema error.
+// Problem is one schema error or warning.
 type Problem struct {
 	Pointer string `json:"pointer"`
 	Message string `json:"message"`

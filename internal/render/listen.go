@@ -143,6 +143,9 @@ func (p *ListenPrinter) block(d *listener.Delivery) string {
 		for _, e := range sc.Errors {
 			line(strings.Repeat(" ", 13) + s.Dim.Render(orRoot(e.Pointer)+": ") + e.Message)
 		}
+		for _, w := range sc.Warnings {
+			line(strings.Repeat(" ", 13) + s.Warn.Render("! ") + s.Dim.Render(orRoot(w.Pointer)+": ") + w.Message)
+		}
 	}
 	for _, w := range d.Warnings {
 		line(s.Warn.Render("! " + w))
@@ -188,6 +191,9 @@ func severity(d *listener.Delivery) int {
 		case listener.SchemaInvalid:
 			sev = 2
 		case listener.SchemaUnknownType:
+			sev = max(sev, 1)
+		}
+		if len(rec.Schema.Warnings) > 0 {
 			sev = max(sev, 1)
 		}
 	}
@@ -246,6 +252,9 @@ func (p *ListenPrinter) plain(d *listener.Delivery) string {
 		fmt.Fprintf(&b, "  schema: %s\n", sc.Status)
 		for _, e := range sc.Errors {
 			fmt.Fprintf(&b, "    %s: %s\n", orRoot(e.Pointer), e.Message)
+		}
+		for _, w := range sc.Warnings {
+			fmt.Fprintf(&b, "    warning: %s: %s\n", orRoot(w.Pointer), w.Message)
 		}
 	}
 	for _, w := range d.Warnings {

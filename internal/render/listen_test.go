@@ -30,12 +30,13 @@ func sampleDeliveries() []*listener.Delivery {
 		Body:     []byte(`{"id":"c36f","type":"dossier.exploded","created":"2026-01-01T00:00:00+00:00","dossier":{"id":"b659","state":"draft"}}`),
 		Provider: "cm-sign", Type: "dossier.exploded", ID: "c36f",
 		Signature: &record.Signature{Status: "unsigned", Reason: "the request has no X-Webhook-Token header"},
-		Schema:    &record.Schema{Status: "unknown-type", Errors: []record.Problem{{Pointer: "/type", Message: `unknown event type "dossier.exploded" for cm-sign`}}},
-		Response:  &record.Response{Status: 201, Body: "{\"queued\":true}\n"}}
+		Schema: &record.Schema{Status: "unknown-type", Errors: []record.Problem{{Pointer: "/type", Message: `unknown event type "dossier.exploded" for cm-sign`}},
+			Warnings: []record.Problem{{Pointer: "/dossier/state", Message: `field "state" is not in the catalog`}}},
+		Response: &record.Response{Status: 201, Body: "{\"queued\":true}\n"}}
 	junk := &record.Record{Kind: "delivery", ReceivedAt: at.Add(4 * time.Second), Method: "POST", Path: "/",
 		Headers: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("not json\n"),
 		Signature: &record.Signature{Status: "unchecked", Reason: "the provider is unknown, so the signature scheme is too"},
-		Schema:    &record.Schema{Status: "invalid", Errors: []record.Problem{{Pointer: "", Message: "the body is not JSON: invalid character 'o' in literal null (expecting 'u')"}}},
+		Schema:    &record.Schema{Status: "invalid", Errors: []record.Problem{{Pointer: "", Message: "malformed JSON: invalid character 'o' in literal null (expecting 'u') (line 1, column 2)"}}},
 		Response:  &record.Response{Status: 200}}
 	return []*listener.Delivery{
 		{Record: ok, Types: []string{"review.completed"}},

@@ -2,7 +2,6 @@ package validation
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"testing"
 
@@ -39,27 +38,4 @@ func BenchmarkRun(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// BenchmarkDecode compares the fast parser with encoding/json on a Clment delivery.
-func BenchmarkDecode(b *testing.B) {
-	p, _ := catalog.MustBuiltin().Provider("clment")
-	e, _ := p.Event("review.assigned")
-	b.Run("parse", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, ok := parse(e.Example); !ok {
-				b.Fatal("parse failed")
-			}
-		}
-	})
-	b.Run("encoding-json", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			var v any
-			if err := json.Unmarshal(e.Example, &v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
 }

@@ -2,12 +2,12 @@ package validation
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/whk-cli/whk/internal/catalog"
-
 	"github.com/whk-cli/whk/internal/jsonpointer"
 )
 
@@ -23,12 +23,10 @@ type shape struct {
 
 // fieldIndex caches one shape per provider and event.
 type fieldIndex struct {
-	shapes sync.Map // shapeKey -> *shape
-}
-
-type shapeKey struct {
-	p *catalog.Provider
-	e *catalog.Event
+	// shapes maps an event (*catalog.Event), or a provider (*catalog.Provider) for its
+	// envelope alone, to its *shape. Pointer keys go into the map's interface without
+	// an allocation: this runs for every delivery listen receives.
+	shapes sync.Map
 }
 
 func newFieldIndex() *fieldIndex { return &fieldIndex{} }
@@ -40,14 +38,18 @@ func (x *fieldIndex) unknown(p *catalog.Provider, e *catalog.Event, doc any) []P
 		// A provider without an event list (Standard Webhooks) has a free-form body.
 		return nil
 	}
-	k := shapeKey{p, e}
+	var k any = p
+	if e != nil {
+		k = e
+	}
 	s, ok := x.shapes.Load(k)
 	if !ok {
 		s, _ = x.shapes.LoadOrStore(k, buildShape(p, e))
 	}
 	var out []Problem
-	walkShape(s.(*shape), doc, "", &out)
-	sort.Slice(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
+	var path [8]string
+	walkShape(s.(*shape), doc, path[:0], &out)
+	slices.SortFunc(out, func(a, b Problem) int { return strings.Compare(a.Pointer, b.Pointer) })
 	return out
 }
 
@@ -57,8 +59,10 @@ func buildShape(p *catalog.Provider, e *catalog.Event) *shape {
 		return root
 	}
 	cur := root
-	segs, _ := jsonpointer.Split(p.PayloadAt) // checked by catalog.Load
-	for _, seg := range segs {
+	for _, seg := range strings.Split(strings.Trim(p.PayloadAt, "/"), "/") {
+		if seg == "" {
+			continue
+		}
 		if cur.props == nil {
 			cur.props = map[string]*shape{}
 		}
@@ -97,19 +101,21 @@ func fieldShape(f catalog.Field) *shape {
 	return &shape{}
 }
 
-func walkShape(s *shape, v any, ptr string, out *[]Problem) {
+// walkShape reports the fields of v that s does not know. path holds the keys and
+// indexes down to v; a pointer is only built for a field that is reported.
+func walkShape(s *shape, v any, path []string, out *[]Problem) {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, val := range v {
 			child, known := s.props[k]
 			if !known {
 				if s.closed {
-					*out = append(*out, Problem{Pointer: jsonpointer.Append(ptr, k), Message: fmt.Sprintf("field %q is not in the catalog", k)})
+					*out = append(*out, Problem{Pointer: jsonpointer.Join(append(path, k)...), Message: fmt.Sprintf("field %q is not in the catalog", k)})
 				}
 				continue
 			}
 			if child.props != nil || child.items != nil {
-				walkShape(child, val, jsonpointer.Append(ptr, k), out)
+				walkShape(child, val, append(path, k), out)
 			}
 		}
 	case []any:
@@ -117,7 +123,7 @@ func walkShape(s *shape, v any, ptr string, out *[]Problem) {
 			return
 		}
 		for i, el := range v {
-			walkShape(s.items, el, ptr+"/"+strconv.Itoa(i), out)
+			walkShape(s.items, el, append(path, strconv.Itoa(i)), out)
 		}
 	}
 }

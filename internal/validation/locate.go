@@ -169,3 +169,17 @@ func (l *locator) skipValue() bool {
 	}
 	return depth == 0
 }
+
+// position is the 1-based line and column (in bytes) of a byte offset.
+func position(data []byte, off int) (line, col int) {
+	if off > len(data) {
+		off = len(data)
+	}
+	if off < 0 {
+		off = 0
+	}
+	before := data[:off]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	col = off - bytes.LastIndexByte(before, '\n')
+	return line, col
+}

@@ -1,17 +1,15 @@
-// Package validation is the engine of `whk validate`: it reads deliveries from files,
-// directories, NDJSON streams and delivery records, detects each one's provider and
-// event type, and checks it against that event's schema and the catalog's field lists.
-// It emits one Result per item, in input order; it prints nothing.
+// Package validation owns the verdict on a delivery body (Checker.Judge): it detects
+// the provider and event types and checks the body against their schemas and the
+// catalog's field lists; `whk listen` records that verdict too. It is also the engine
+// of `whk validate`, which reads deliveries from files, directories, NDJSON streams and
+// delivery records and emits one Result per item, in input order. It prints nothing.
 package validation
 
 import (
-	"bytes"
-	"fmt"
-	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/jsonvalue"
 	"github.com/whk-cli/whk/internal/record"
 	"github.com/whk-cli/whk/internal/schema"
 	"github.com/whk-cli/whk/internal/schemagen"
@@ -36,7 +34,10 @@ type Result struct {
 	Provider string
 	// Type is the event type; Oneflow deliveries that carry several events list them
 	// comma-separated.
-	Type     string
+	Type string
+	// Status is the verdict's: StatusValid, StatusInvalid or StatusUnknownType, as
+	// `whk listen` records it. Valid is what fails the run.
+	Status   string
 	Errors   []Problem
 	Warnings []Problem
 	// Unreadable is set when the source could not be read (an I/O error, not bad data).
@@ -86,21 +87,21 @@ type Item struct {
 
 // Check checks one item. It never panics on bad input: every problem with the bytes
 // (empty, binary, invalid UTF-8, malformed or too deeply nested JSON) is an error in
-// the result.
+// the result. A plain body gets Judge's verdict; a delivery record gets the verdict on
+// the body inside it.
 func (c *Checker) Check(it Item) Result {
 	r := Result{Source: it.Source, Line: it.Line}
 	if it.fail != "" {
+		r.Status = StatusInvalid
 		r.Errors = append(r.Errors, Problem{Message: it.fail, Line: it.Line})
 		return r
 	}
-	data := it.Data
-	if bytes.HasPrefix(data, utf8BOM) {
-		data = data[len(utf8BOM):]
-		r.Warnings = append(r.Warnings, Problem{Message: "starts with a UTF-8 byte order mark, which JSON does not allow; ignored"})
-	}
-	doc, err := decode(data)
+	data, warns := stripBOM(it.Data)
+	doc, err := jsonvalue.Decode(data)
 	if err != nil {
-		r.Errors = append(r.Errors, decodeProblem(err, data, it.Line))
+		// The problem has its position already; locating "" would find none in bytes
+		// that are not JSON.
+		c.report(&r, c.notJSON(decodeProblem(err, data, it.Line), nil, ""), it, nil)
 		return r
 	}
 	if obj, ok := doc.(map[string]any); ok {
@@ -116,161 +117,58 @@ func (c *Checker) Check(it Item) Result {
 			}
 		}
 	}
-	c.checkDoc(&r, it, data, doc, nil, "")
+	v := c.judgeDoc(doc, nil, "")
+	v.Warnings = append(warns, v.Warnings...)
+	c.report(&r, v, it, data)
 	return r
 }
 
-// checkRecord validates the body inside a delivery record, detecting the provider from
-// the record's headers first.
+// checkRecord judges the body inside a delivery record, with the record's headers and
+// provider to tell whose it is.
 func (c *Checker) checkRecord(r Result, it Item, data []byte) Result {
 	rec, err := record.Parse(data)
 	if err != nil {
+		r.Status = StatusInvalid
 		r.Errors = append(r.Errors, Problem{Message: err.Error(), Line: it.Line})
 		return r
 	}
-	if len(bytes.TrimSpace(rec.Body)) == 0 {
-		r.Errors = append(r.Errors, Problem{Pointer: "/body", Message: "the recorded body is empty", Line: it.Line})
-		return r
-	}
-	body := rec.Body
-	if bytes.HasPrefix(body, utf8BOM) {
-		body = body[len(utf8BOM):]
-	}
-	doc, err := decode(body)
-	if err != nil {
-		p := decodeProblem(err, body, 0)
+	v := c.Judge(Body{Data: rec.Body, Header: rec.Headers, Hint: rec.Provider})
+	if v.notJSON {
+		p := &v.Errors[0]
 		p.Pointer, p.Line = "/body", it.Line
 		p.Message = "recorded body: " + p.Message
-		r.Errors = append(r.Errors, p)
-		return r
 	}
 	// Problems inside a base64 body cannot be traced to a line of the record.
-	bodyItem := Item{Source: it.Source, Line: it.Line}
-	c.checkDoc(&r, bodyItem, nil, doc, rec.Headers, rec.Provider)
+	c.report(&r, v, Item{Source: it.Source, Line: it.Line}, nil)
 	return r
 }
 
-// checkDoc detects, validates and looks for unknown fields in a decoded body. data is
-// the body's source text when problems can be traced to its lines.
-func (c *Checker) checkDoc(r *Result, it Item, data []byte, doc any, h http.Header, hint string) {
-	defer func() {
-		for i := range r.Errors {
-			r.Errors[i] = lineOf(it, r.Errors[i], data)
-		}
-		for i := range r.Warnings {
-			r.Warnings[i] = lineOf(it, r.Warnings[i], data)
-		}
-	}()
-	p, err := c.provider(h, doc, hint)
-	if err != nil {
-		r.Errors = append(r.Errors, Problem{Message: err.Error()})
-		return
+// report puts a verdict into a result in validate's terms: unknown event types fail
+// unless --allow-unknown-types, and each problem gets its source line (that of the
+// offending value when the item's text is at hand, else the item's NDJSON line).
+func (c *Checker) report(r *Result, v Verdict, it Item, data []byte) {
+	r.Status = v.Status
+	if v.Provider != nil {
+		r.Provider = v.Provider.ID
 	}
-	r.Provider = p.ID
-
-	var (
-		event *catalog.Event // the schema to validate against; nil = the provider's
-		types []typeAt
-	)
-	if c.opts.Type != "" {
-		e, err := p.Event(c.opts.Type)
-		if err != nil {
-			r.Type = c.opts.Type
-			r.Errors = append(r.Errors, Problem{Message: fmt.Sprintf("unknown event type %q for %s (run 'whk events list -p %s')", c.opts.Type, p.ID, p.ID)})
-			return
-		}
-		event, r.Type = e, e.Type
-	} else {
-		types = typesOf(p, doc)
-		names := make([]string, len(types))
-		for i, t := range types {
-			names[i] = t.Type
-		}
-		r.Type = strings.Join(names, ",")
-		for _, t := range types {
-			e, err := p.Event(t.Type)
-			switch {
-			case err == nil:
-				if event == nil {
-					event = e
-				}
-			case len(p.Events) == 0:
-				// A provider with no event list (Standard Webhooks) accepts any type.
-			case c.opts.AllowUnknownTypes:
-				r.Warnings = append(r.Warnings, Problem{Pointer: t.Pointer, Message: fmt.Sprintf("unknown event type %q for %s, checked against the envelope only", t.Type, p.ID)})
-			default:
-				r.Errors = append(r.Errors, Problem{Pointer: t.Pointer, Message: fmt.Sprintf("unknown event type %q for %s (pass --allow-unknown-types to accept it)", t.Type, p.ID)})
-			}
+	r.Type = strings.Join(v.Types, ",")
+	for _, u := range v.Unknown {
+		if c.opts.AllowUnknownTypes {
+			u.Message += ", checked against the envelope only"
+			r.Warnings = append(r.Warnings, u)
+		} else {
+			u.Message += " (pass --allow-unknown-types to accept it)"
+			r.Errors = append(r.Errors, u)
 		}
 	}
-
-	probs, err := c.schema.Validate(p, event, doc)
-	if err != nil {
-		r.Errors = append(r.Errors, Problem{Message: "schema: " + err.Error()})
-		return
+	r.Errors = append(r.Errors, v.Errors...)
+	r.Warnings = append(r.Warnings, v.Warnings...)
+	for i := range r.Errors {
+		r.Errors[i] = lineOf(it, r.Errors[i], data)
 	}
-	for _, pr := range probs {
-		r.Errors = append(r.Errors, Problem{Pointer: pr.Pointer, Message: pr.Message})
+	for i := range r.Warnings {
+		r.Warnings[i] = lineOf(it, r.Warnings[i], data)
 	}
-	if c.opts.Type == "" && len(types) == 0 && len(probs) == 0 {
-		r.Errors = append(r.Errors, Problem{Pointer: strings.ReplaceAll(p.TypeAt, "/*", "/0"), Message: "no event type found"})
-	}
-
-	unknown := c.fields.unknown(p, event, doc)
-	if c.opts.Strict {
-		r.Errors = append(r.Errors, unknown...)
-	} else {
-		r.Warnings = append(r.Warnings, unknown...)
-	}
-}
-
-func (c *Checker) provider(h http.Header, doc any, hint string) (*catalog.Provider, error) {
-	if c.opts.Provider != nil {
-		return c.opts.Provider, nil
-	}
-	p, err := c.opts.Catalog.Detect(h, doc)
-	if err != nil && hint != "" {
-		// A record names the provider listen detected; trust it when the body alone
-		// does not say.
-		if hp, herr := c.opts.Catalog.Provider(hint); herr == nil {
-			return hp, nil
-		}
-	}
-	return p, err
-}
-
-// typeAt is one event type in a body and where it sits.
-type typeAt struct {
-	Type    string
-	Pointer string
-}
-
-// typesOf finds the event types of a body with their pointers; Oneflow's "*" segment
-// becomes each array index.
-func typesOf(p *catalog.Provider, doc any) []typeAt {
-	before, after, wild := strings.Cut(p.TypeAt, "/*")
-	if !wild {
-		var out []typeAt
-		for _, t := range p.TypesOf(doc) {
-			out = append(out, typeAt{t, p.TypeAt})
-		}
-		return out
-	}
-	var out []typeAt
-	for _, v := range catalog.Lookup(doc, before) {
-		arr, ok := v.([]any)
-		if !ok {
-			continue
-		}
-		for i, el := range arr {
-			for _, t := range catalog.Lookup(el, after) {
-				if s, ok := t.(string); ok {
-					out = append(out, typeAt{s, before + "/" + strconv.Itoa(i) + after})
-				}
-			}
-		}
-	}
-	return out
 }
 
 // lineOf fills in the source line of a problem: the line of the offending value when
@@ -285,5 +183,3 @@ func lineOf(it Item, p Problem, data []byte) Problem {
 	}
 	return p
 }
-
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

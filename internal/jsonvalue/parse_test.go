@@ -1,4 +1,4 @@
-package validation
+package jsonvalue
 
 import (
 	"encoding/json"
@@ -27,16 +27,16 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if !utf8.Valid(data) {
-			return // decode rejects it before parsing
+			return // Decode rejects it before parsing
 		}
 		var want any
 		wantErr := json.Unmarshal(data, &want)
-		got, ok := parse(data)
+		got, ok := Parse(data)
 		if ok != (wantErr == nil) {
-			t.Fatalf("parse(%q) ok = %v, encoding/json error = %v", data, ok, wantErr)
+			t.Fatalf("Parse(%q) ok = %v, encoding/json error = %v", data, ok, wantErr)
 		}
 		if ok && !reflect.DeepEqual(got, want) {
-			t.Fatalf("parse(%q) = %#v, encoding/json = %#v", data, got, want)
+			t.Fatalf("Parse(%q) = %#v, encoding/json = %#v", data, got, want)
 		}
 	})
 }
