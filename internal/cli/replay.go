@@ -194,6 +194,9 @@ func replaySigners(o *ReplayOptions, items []delivery.Item) (map[string]delivery
 	f := o.Factory
 	signers := map[string]delivery.Signer{}
 	for _, it := range items {
+		if it.Err != nil {
+			continue // reported as not sent
+		}
 		p := it.Provider
 		if _, done := signers[p.ID]; done {
 			continue
