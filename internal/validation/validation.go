@@ -224,19 +224,10 @@ func (c *Checker) checkDoc(r *Result, it Item, data []byte, doc any, h http.Head
 	}
 }
 
-func (c *Checker) provider(h http.Header, doc any, hint string) (*catalog.Provider, error) {
-	if c.opts.Provider != nil {
-		return c.opts.Provider, nil
-	}
-	p, err := c.opts.Catalog.Detect(h, doc)
-	if err != nil && hint != "" {
-		// A record names the provider listen detected; trust it when the body alone
-		// does not say.
-		if hp, herr := c.opts.Catalog.Provider(hint); herr == nil {
-			return hp, nil
-		}
-	}
-	return p, err
+// provider picks an item's provider by catalog.ProviderOf, the order replay and verify
+// follow too: -p, else the provider a record names, else detection.
+func (c *Checker) provider(h http.Header, doc any, recorded string) (*catalog.Provider, error) {
+	return c.opts.Catalog.ProviderOf(c.opts.Provider, recorded, h, doc)
 }
 
 // typeAt is one event type in a body and where it sits.
