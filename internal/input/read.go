@@ -82,7 +82,7 @@ func ReadRegular(fsys fs.FS, name string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: ErrNotRegular}
+		return nil, ErrNotRegular
 	}
 	if max <= 0 {
 		max = DefaultMaxSize
