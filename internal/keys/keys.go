@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/whk-cli/whk/internal/atomicfile"
+	"github.com/whk-cli/whk/internal/input"
 )
 
 // Test key pair file names inside whk's config directory.
@@ -23,18 +24,22 @@ const (
 	TestPublicKeyFile  = "ironclad-test-key.pub.pem"
 )
 
+// maxPEM bounds a key file: an RSA key in PEM is a few KiB, and /dev/zero must not be
+// read without end.
+const maxPEM = 1 << 20
+
 // readPEM takes inline PEM text or a path to a PEM file.
 func readPEM(pathOrPEM string) ([]byte, string, error) {
 	if strings.Contains(pathOrPEM, "-----BEGIN") {
 		return []byte(pathOrPEM), "the inline key", nil
 	}
-	b, err := os.ReadFile(pathOrPEM)
+	b, err := input.ReadFile(pathOrPEM, maxPEM)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			return nil, "", fmt.Errorf("cannot read key %s: %v", pathOrPEM, pe.Err)
 		}
-		return nil, "", err
+		return nil, "", fmt.Errorf("cannot read key: %w", err)
 	}
 	return b, pathOrPEM, nil
 }
