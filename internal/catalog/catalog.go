@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/whk-cli/whk/internal/input"
 )
 
 //go:embed data/*.json
@@ -235,6 +237,9 @@ func MustBuiltin() *Catalog {
 	return c
 }
 
+// maxCatalogFile bounds one catalog file; the built-in ones are under 100 KiB.
+const maxCatalogFile = 4 << 20
+
 func (c *Catalog) addFS(fsys fs.FS, dir, origin string) error {
 	names, err := fs.Glob(fsys, dir+"/*.json")
 	if err != nil {
@@ -242,9 +247,10 @@ func (c *Catalog) addFS(fsys fs.FS, dir, origin string) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
+		// Regular files only, bounded: a FIFO or a link to /dev/zero would hang the load.
+		data, err := input.ReadRegular(fsys, name, maxCatalogFile)
 		if err != nil {
-			return err
+			return fmt.Errorf("catalog %s: %w", filepath.Join(origin, filepath.Base(name)), err)
 		}
 		where := filepath.Join(origin, filepath.Base(name))
 		var p Provider

@@ -45,8 +45,14 @@ func NewCmdReplay(f *cmdutil.Factory, runF func(*ReplayOptions) error) *cobra.Co
 		Use:   "replay [PATH...] --to URL",
 		Short: "Send many deliveries: fixtures, files, NDJSON or recordings",
 		Long: `Replay sends many deliveries to --to: with no PATH, the built-in example of every event
-of -p P; otherwise JSON files, directories (recursively: *.json, *.ndjson, *.jsonl),
-NDJSON, "-" for stdin, and the delivery records written by 'whk listen --record'.
+of -p P; otherwise JSON files, directories (recursively: *.json, *.ndjson, *.jsonl;
+hidden directories and files that are not regular files are skipped, as validate
+does), NDJSON, "-" for stdin, and the delivery records written by 'whk listen
+--record'. The provider is -p's, else the one a record names, else detected.
+
+An item that cannot be sent (unreadable, not JSON, provider unknown) is reported as
+"not sent" and counted failed; the rest are sent. When none can be sent, that is a
+usage error (exit 2).
 
 Each delivery is re-signed with fresh ids and timestamps (--keep-ids keeps the ids and
 timestamps it has). --keep-signature sends recorded requests byte for byte, headers
@@ -195,6 +201,9 @@ func replaySigners(o *ReplayOptions, items []delivery.Item) (map[string]delivery
 	f := o.Factory
 	signers := map[string]delivery.Signer{}
 	for _, it := range items {
+		if it.Err != nil {
+			continue // reported as not sent
+		}
 		p := it.Provider
 		if _, done := signers[p.ID]; done {
 			continue

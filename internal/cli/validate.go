@@ -43,9 +43,11 @@ func NewCmdValidate(f *cmdutil.Factory, runF func(*ValidateOptions) error) *cobr
 		Use:   "validate [PATH|-]...",
 		Short: "Check webhook payloads against the catalog's schemas",
 		Long: `Check deliveries against the JSON Schema of their event: JSON files, directories
-(recursively: *.json, *.ndjson, *.jsonl), NDJSON streams with one delivery per line, - for
-stdin, and the delivery records of 'whk listen --record' or '--json' (the body inside is
-checked, and the record's headers help detection).
+(recursively: *.json, *.ndjson, *.jsonl; hidden directories and files that are not
+regular files are skipped), NDJSON streams with one delivery per line, - for stdin, and
+the delivery records of 'whk listen --record' or '--json' (the body inside is checked;
+the record's provider is used, else its headers help detection). A file, document or
+line over 10 MiB is an invalid item.
 
 The provider and event type are detected for each item from the body's shape (and a
 record's headers); -p and --type force them. Oneflow deliveries carry several events:

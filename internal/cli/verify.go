@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -97,7 +96,7 @@ a missing secret or key).`,
 				if err != nil {
 					return err
 				}
-				rec, err := ParseRequest(b)
+				rec, err := record.ParseRequest(b)
 				if err != nil {
 					return cmdutil.WithHint(fmt.Errorf("%s: %w", request, err), "pass a delivery record from 'whk listen --record' or a raw HTTP/1.1 request")
 				}
@@ -177,49 +176,12 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// ParseRequest reads a delivery record (JSON, or the first delivery line of
-// `whk listen --json` output) or a raw HTTP/1.1 request.
-func ParseRequest(b []byte) (*record.Record, error) {
-	rec, err := record.Parse(b)
-	if err == nil {
-		return rec, nil
-	}
-	if !errors.Is(err, record.ErrNotRecord) {
-		return nil, err
-	}
-	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
-		var found []*record.Record
-		for _, line := range bytes.Split(t, []byte("\n")) {
-			if r, err := record.Parse(bytes.TrimSpace(line)); err == nil {
-				found = append(found, r)
-			}
-		}
-		switch len(found) {
-		case 1:
-			return found[0], nil
-		case 0:
-			return nil, errors.New("JSON but not a delivery record")
-		}
-		return nil, fmt.Errorf("holds %d deliveries; verify one at a time", len(found))
-	}
-	rec, err = record.ParseHTTP(b)
-	if err != nil {
-		return nil, errors.New("neither a delivery record nor an HTTP request")
-	}
-	return rec, nil
-}
-
-// detectProvider picks the provider of a request: the record's, else from the headers
-// and body shape.
+// detectProvider picks the provider of a request by catalog.ProviderOf: the record's,
+// else from the headers and body shape.
 func detectProvider(o *VerifyOptions) (*catalog.Provider, error) {
-	if o.RecordProvider != "" {
-		if p, err := o.Catalog.Provider(o.RecordProvider); err == nil {
-			return p, nil
-		}
-	}
 	var doc any
 	_ = json.Unmarshal(o.Body, &doc)
-	p, err := o.Catalog.Detect(o.Header, doc)
+	p, err := o.Catalog.ProviderOf(nil, o.RecordProvider, o.Header, doc)
 	if err != nil {
 		var amb *catalog.AmbiguousError
 		if errors.As(err, &amb) {

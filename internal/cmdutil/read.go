@@ -1,23 +1,13 @@
 package cmdutil
 
 import (
-	"fmt"
 	"io"
+
+	"github.com/whk-cli/whk/internal/input"
 )
 
 // DefaultMaxInput bounds bodies read from files and stdin (--max-body where offered).
-const DefaultMaxInput = 10 << 20
+const DefaultMaxInput = input.DefaultMaxSize
 
-func readAtMost(r io.Reader, max int64) ([]byte, error) {
-	if max <= 0 {
-		max = DefaultMaxInput
-	}
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("input is larger than %d bytes", max)
-	}
-	return b, nil
-}
+// readAtMost is input.ReadAll: one bounded read for every command.
+func readAtMost(r io.Reader, max int64) ([]byte, error) { return input.ReadAll(r, max) }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/whk-cli/whk/internal/input"
 )
 
 // SecretFlags are --secret, --secret-file and $WHK_SECRET, in that order of precedence.
@@ -28,6 +30,10 @@ type Secret struct {
 	Source string
 }
 
+// maxSecretFile bounds --secret-file: a secret is a line, and /dev/zero must not be read
+// without end.
+const maxSecretFile = 64 << 10
+
 // ErrNoSecret means no secret was given by any of the three ways.
 var ErrNoSecret = errors.New("no secret given")
 
@@ -38,7 +44,7 @@ func (s *SecretFlags) Resolve(getenv func(string) string) (*Secret, error) {
 	case s.Value != "":
 		return &Secret{Bytes: []byte(s.Value), Source: "--secret"}, nil
 	case s.File != "":
-		b, err := os.ReadFile(s.File)
+		b, err := input.ReadFile(s.File, maxSecretFile)
 		if err != nil {
 			// The value is not quoted: a secret given by mistake where its path belongs
 			// would otherwise be printed.
@@ -87,15 +93,14 @@ func ReadInput(f *Factory, path string, max int64) ([]byte, error) {
 		}
 		return b, nil
 	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, WithHint(fmt.Errorf("cannot read %w", unwrapPath(err)), "check the path")
-	}
-	defer fh.Close()
-	if st, err := fh.Stat(); err == nil && st.IsDir() {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, Usagef("%s is a directory, not a file", path)
 	}
-	b, err = readAtMost(fh, max)
+	b, err = input.ReadFile(path, max)
+	var big *input.TooLargeError
+	if err != nil && !errors.As(err, &big) {
+		return nil, WithHint(fmt.Errorf("cannot read %w", unwrapPath(err)), "check the path")
+	}
 	if err != nil {
 		return nil, WithHint(fmt.Errorf("cannot read %s: %w", path, err), "")
 	}

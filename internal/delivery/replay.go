@@ -1,9 +1,11 @@
 package delivery
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -121,12 +123,22 @@ type prepared struct {
 	tpl    *Template // nil with KeepSignature
 	fixed  *Delivery // KeepSignature: the recorded request
 	signer Signer
+	// err says why the item cannot be sent; each of its deliveries fails with it.
+	err error
 }
 
-// prepare checks every item before anything is sent.
+// prepare checks every item before anything is sent. An item that cannot be sent (its
+// source unreadable, its body not one a template can be made of) fails on its own;
+// when no item can be sent, that is the error.
 func prepare(o *ReplayOptions) ([]prepared, error) {
 	out := make([]prepared, 0, len(o.Items))
+	var firstErr error
 	for _, it := range o.Items {
+		if it.Err != nil {
+			out = append(out, prepared{item: it, err: it.Err})
+			firstErr = cmp.Or(firstErr, error(&SourceError{it.Source, it.Err}))
+			continue
+		}
 		pr := prepared{item: it, signer: o.Signers[it.Provider.ID]}
 		if o.KeepSignature {
 			if !it.Recorded() {
@@ -158,11 +170,15 @@ func prepare(o *ReplayOptions) ([]prepared, error) {
 			}
 			t, err := NewTemplate(it.Provider, it.Body, it.Provider.IDOf(it.Headers, nil), BuildOptions{KeepIDs: o.KeepIDs, Sets: o.Sets})
 			if err != nil {
-				return nil, &SourceError{it.Source, err}
+				pr.err = err
+				firstErr = cmp.Or(firstErr, error(&SourceError{it.Source, err}))
 			}
 			pr.tpl = t
 		}
 		out = append(out, pr)
+	}
+	if firstErr != nil && !slices.ContainsFunc(out, func(pr prepared) bool { return pr.err == nil }) {
+		return nil, firstErr
 	}
 	return out, nil
 }
@@ -281,7 +297,14 @@ func (c *collector) add(r Result) {
 }
 
 func sendOne(ctx context.Context, o *ReplayOptions, pr *prepared, seq int, now func() time.Time) Result {
-	r := Result{Seq: seq, Source: pr.item.Source, Provider: pr.item.Provider.ID}
+	r := Result{Seq: seq, Source: pr.item.Source}
+	if pr.item.Provider != nil {
+		r.Provider = pr.item.Provider.ID
+	}
+	if pr.err != nil {
+		r.Err = pr.err
+		return r
+	}
 	d := pr.fixed
 	if d == nil {
 		d = pr.tpl.Build(now())

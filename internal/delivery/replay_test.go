@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -313,16 +314,59 @@ func TestLoadItemsSources(t *testing.T) {
 	if !items[2].Recorded() || items[0].Recorded() || !items[3].Recorded() {
 		t.Errorf("recorded flags wrong")
 	}
-	bad := write("bad.json", "{nope")
-	if _, err := LoadItems(c, nil, []string{bad}, nil, 1<<20); err == nil || !strings.Contains(err.Error(), "bad.json:1") {
-		t.Errorf("bad file: %v", err)
-	}
 	if _, err := LoadItems(c, nil, []string{filepath.Join(dir, "missing")}, nil, 1<<20); err == nil {
 		t.Errorf("missing path: no error")
 	}
-	unknown := write("unknown.json", `{"hello":"world"}`)
-	if _, err := LoadItems(c, nil, []string{unknown}, nil, 1<<20); err == nil || !strings.Contains(err.Error(), "pass -p") {
-		t.Errorf("undetectable: %v", err)
+	// A source that cannot be used is an item saying why, not the end of the load.
+	for _, tt := range []struct {
+		name, file, content, source, want string
+	}{
+		{"not JSON", "bad.json", "{nope", "bad.json", "not JSON"},
+		{"a bad NDJSON line", "bad.ndjson", "{}\n{nope\n", "bad.ndjson:2", "not JSON"},
+		{"provider not detected", "unknown.json", `{"hello":"world"}`, "unknown.json", "pass -p"},
+		{"record of a GET without a provider", "get.json", `{"kind":"delivery","method":"GET","headers":{},"body":"aGk="}`, "get.json", "the body is not JSON"},
+		{"over the size limit", "big.json", `{"id":"` + strings.Repeat("x", 100) + `"}`, "big.json", "larger than 64 bytes"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := write(tt.file, tt.content)
+			items, err := LoadItems(c, nil, []string{p}, nil, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := items[len(items)-1]
+			if last.Source != filepath.Join(dir, tt.source) || last.Err == nil || !strings.Contains(last.Err.Error(), tt.want) {
+				t.Errorf("last item %s: err %v, want %s: …%s…", last.Source, last.Err, tt.source, tt.want)
+			}
+		})
+	}
+}
+
+// One unusable recording fails on its own; the rest are sent.
+func TestReplaySendsAroundUnsendableItems(t *testing.T) {
+	p := provider(t, "clment")
+	rc := newReceiver(t, p, nil)
+	items := append([]Item{{Source: "get.json", Err: errors.New("the body is not JSON")}}, BuiltinItems(p)[:2]...)
+	items = append(items, Item{Source: "junk.json", Provider: p, Body: []byte("junk")})
+	var results []Result
+	sum, err := Replay(context.Background(), ReplayOptions{Items: items, Poster: &Poster{URL: rc.URL}, Signers: signers(t)}, func(r Result) { results = append(results, r) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sent != 4 || sum.OK != 2 || sum.Failed != 2 || sum.ByOutcome["not sent"] != 2 || rc.n != 2 {
+		t.Errorf("summary %+v, receiver got %d", sum, rc.n)
+	}
+	notSent := map[string]bool{}
+	for _, r := range results {
+		if r.Err != nil {
+			notSent[r.Source] = true
+		}
+	}
+	if !notSent["get.json"] || !notSent["junk.json"] {
+		t.Errorf("not sent: %v, want get.json and junk.json", notSent)
+	}
+	// When nothing can be sent, that is the error.
+	if _, err := Replay(context.Background(), ReplayOptions{Items: []Item{items[0], items[3]}, Poster: &Poster{URL: rc.URL}, Signers: signers(t)}, nil); err == nil || !strings.Contains(err.Error(), "get.json") {
+		t.Errorf("nothing sendable: err %v", err)
 	}
 }
 
@@ -383,7 +427,8 @@ func TestLatencyQuantiles(t *testing.T) {
 	}
 }
 
-// Whatever a file holds, reading it as deliveries returns items or an error, never panics.
+// Whatever a file holds, reading it as deliveries returns items, each with a provider
+// or the reason it cannot be sent, and never panics.
 func FuzzParseItems(f *testing.F) {
 	f.Add([]byte(`{"id":"evt_1","type":"review.completed","occurredAt":"x","organizationId":"o","payload":{}}`))
 	f.Add([]byte("{\"kind\":\"ready\"}\n{\"kind\":\"delivery\",\"headers\":{},\"body\":\"e30=\",\"provider\":\"clment\"}\n"))
@@ -391,10 +436,11 @@ func FuzzParseItems(f *testing.F) {
 	f.Add([]byte("{\"kind\":\"delivery\",\"body\":\"!!\"}"))
 	c := catalog.MustBuiltin()
 	f.Fuzz(func(t *testing.T, b []byte) {
-		items, err := parseItems(c, nil, "fuzz", b)
-		for _, it := range items {
-			if it.Provider == nil {
-				t.Fatalf("item without provider, err %v", err)
+		l := &loader{cat: c}
+		l.add("fuzz", b, nil)
+		for _, it := range l.items {
+			if (it.Provider == nil) == (it.Err == nil) {
+				t.Fatalf("item %s: provider %v, err %v", it.Source, it.Provider, it.Err)
 			}
 		}
 	})
@@ -405,11 +451,11 @@ func FuzzParseItems(f *testing.F) {
 func TestLoadItemsStdinTooLarge(t *testing.T) {
 	line := `{"id":"evt_1","type":"review.completed","occurredAt":"2026-06-16T14:32:08.123Z","organizationId":"org_1","payload":{}}` + "\n"
 	in := strings.Repeat(line, 4)
-	_, err := LoadItems(catalog.MustBuiltin(), nil, []string{"-"}, strings.NewReader(in), int64(2*len(line)))
-	if err == nil || !strings.Contains(err.Error(), "stdin: larger than") {
-		t.Fatalf("err = %v, want stdin: larger than …", err)
+	items, err := LoadItems(catalog.MustBuiltin(), nil, []string{"-"}, strings.NewReader(in), int64(2*len(line)))
+	if err != nil || len(items) != 1 || items[0].Source != "stdin" || items[0].Err == nil || !strings.Contains(items[0].Err.Error(), "larger than") {
+		t.Fatalf("items %+v, err %v; want one stdin item: larger than …", items, err)
 	}
-	items, err := LoadItems(catalog.MustBuiltin(), nil, []string{"-"}, strings.NewReader(in), int64(len(in)))
+	items, err = LoadItems(catalog.MustBuiltin(), nil, []string{"-"}, strings.NewReader(in), int64(len(in)))
 	if err != nil || len(items) != 4 {
 		t.Fatalf("within the limit: %d items, err %v", len(items), err)
 	}

@@ -1,7 +1,6 @@
 package delivery
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -10,12 +9,10 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"path/filepath"
-	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/input"
 	"github.com/whk-cli/whk/internal/record"
 )
 
@@ -28,6 +25,9 @@ type Item struct {
 	Body     []byte
 	// Headers are the recorded request headers (records and raw HTTP captures only).
 	Headers http.Header
+	// Err says why the item cannot be sent (unreadable, not JSON, provider unknown);
+	// replay reports it as a failed delivery and sends the rest.
+	Err error
 }
 
 // Recorded reports whether the item carries the headers it was received with, so it
@@ -45,7 +45,7 @@ func BuiltinItems(p *catalog.Provider) []Item {
 }
 
 // SourceError is an input replay cannot use or send as asked: unreadable, not JSON,
-// provider unknown, no key to sign it (exit 2 in the CLI).
+// provider unknown, no key to sign it (exit 2 in the CLI when nothing can be sent).
 type SourceError struct {
 	Source string
 	Err    error
@@ -55,26 +55,22 @@ func (e *SourceError) Error() string { return e.Source + ": " + e.Err.Error() }
 func (e *SourceError) Unwrap() error { return e.Err }
 
 // LoadItems reads deliveries from files, directories (recursively: *.json, *.ndjson,
-// *.jsonl), NDJSON and "-" for stdin. Each JSON value is a delivery record (from
+// *.jsonl, skipping hidden directories and anything but regular files, as validate
+// does), NDJSON and "-" for stdin. Each JSON value is a delivery record (from
 // `whk listen --record` or --json) or a plain body; a file may also be a raw HTTP
 // request as captured. listen's {"kind":"ready"} lines are skipped. The provider is
-// forced when not nil, else the record's, else detected from headers and body shape.
+// catalog.ProviderOf's choice. A source that cannot be read or used becomes an item
+// with Err set, so one bad recording does not stop the rest; only a path named in
+// paths that does not exist is an error.
 func LoadItems(cat *catalog.Catalog, forced *catalog.Provider, paths []string, stdin io.Reader, maxSize int64) ([]Item, error) {
-	var items []Item
-	add := func(source string, b []byte) error {
-		got, err := parseItems(cat, forced, source, b)
-		items = append(items, got...)
-		return err
+	l := &loader{cat: cat, forced: forced}
+	if stdin == nil {
+		stdin = bytes.NewReader(nil)
 	}
 	for _, path := range paths {
 		if path == "-" {
-			b, err := readAtMost("stdin", stdin, maxSize)
-			if err != nil {
-				return nil, err
-			}
-			if err := add("stdin", b); err != nil {
-				return nil, err
-			}
+			b, err := input.ReadAll(stdin, maxSize)
+			l.add("stdin", b, err)
 			continue
 		}
 		st, err := os.Stat(path)
@@ -82,63 +78,90 @@ func LoadItems(cat *catalog.Catalog, forced *catalog.Provider, paths []string, s
 			return nil, &SourceError{path, unwrapPathErr(err)}
 		}
 		if !st.IsDir() {
-			b, err := readFile(path, maxSize)
-			if err != nil {
-				return nil, err
-			}
-			if err := add(path, b); err != nil {
-				return nil, err
-			}
+			b, err := input.ReadFile(path, maxSize)
+			l.add(path, b, err)
 			continue
 		}
-		err = filepath.WalkDir(path, func(p string, de fs.DirEntry, err error) error {
-			if err != nil {
-				return &SourceError{p, unwrapPathErr(err)}
-			}
-			if de.IsDir() || !isDeliveryFile(p) {
-				return nil
-			}
-			b, err := readFile(p, maxSize)
-			if err != nil {
-				return err
-			}
-			return add(p, b)
+		input.Walk(path, func(p string) bool {
+			b, err := input.ReadFile(p, maxSize)
+			l.add(p, b, err)
+			return true
+		}, func(p string, err error) bool {
+			l.bad(p, unwrapPathErr(err))
+			return true
 		})
+	}
+	return l.items, nil
+}
+
+// loader collects the items of a replay set.
+type loader struct {
+	cat    *catalog.Catalog
+	forced *catalog.Provider
+	items  []Item
+}
+
+func (l *loader) bad(source string, err error) {
+	l.items = append(l.items, Item{Source: source, Err: err})
+}
+
+// add reads one file's deliveries: one JSON value, NDJSON, or a raw HTTP request.
+func (l *loader) add(source string, b []byte, err error) {
+	if err != nil {
+		l.bad(source, unwrapPathErr(err))
+		return
+	}
+	switch input.Sniff(b) {
+	case input.HTTPRequest:
+		r, err := record.ParseHTTP(b)
 		if err != nil {
-			return nil, err
+			l.bad(source, err)
+			return
 		}
+		l.item(source, r.Body, r.Headers, "")
+	case input.Lines:
+		for _, line := range input.SplitLines(b) {
+			l.json(source+":"+strconv.Itoa(line.N), bytes.TrimSpace(line.Data))
+		}
+	default:
+		l.json(source, bytes.TrimSpace(b))
 	}
-	return items, nil
 }
 
-func isDeliveryFile(p string) bool {
-	switch strings.ToLower(filepath.Ext(p)) {
-	case ".json", ".ndjson", ".jsonl":
-		return true
+// json reads one JSON value: a record, a ready line (skipped) or a plain body.
+func (l *loader) json(source string, b []byte) {
+	if !json.Valid(b) {
+		l.bad(source, errors.New("not JSON (want a JSON delivery, NDJSON or a delivery record)"))
+		return
 	}
-	return false
+	if record.IsReady(b) {
+		return
+	}
+	r, err := record.Parse(b)
+	switch {
+	case errors.Is(err, record.ErrNotRecord):
+		l.item(source, b, nil, "")
+		return
+	case err != nil:
+		l.bad(source, err)
+		return
+	}
+	h := r.Headers
+	if h == nil {
+		h = http.Header{}
+	}
+	l.item(source, r.Body, h, r.Provider)
 }
 
-func readFile(p string, max int64) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, &SourceError{p, unwrapPathErr(err)}
+func (l *loader) item(source string, body []byte, h http.Header, recorded string) {
+	it := Item{Source: source, Body: body, Headers: h}
+	var doc any
+	jsonErr := json.Unmarshal(body, &doc)
+	it.Provider, it.Err = l.cat.ProviderOf(l.forced, recorded, h, doc)
+	if it.Err != nil && jsonErr != nil {
+		it.Err = fmt.Errorf("the body is not JSON: %w", jsonErr)
 	}
-	defer f.Close()
-	return readAtMost(p, f, max)
-}
-
-// readAtMost reads all of r, which must hold at most max bytes: a larger input is an
-// error, never silently cut short.
-func readAtMost(source string, r io.Reader, max int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, &SourceError{source, err}
-	}
-	if int64(len(b)) > max {
-		return nil, &SourceError{source, fmt.Errorf("larger than %d bytes", max)}
-	}
-	return b, nil
+	l.items = append(l.items, it)
 }
 
 func unwrapPathErr(err error) error {
@@ -147,94 +170,4 @@ func unwrapPathErr(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-var requestLine = regexp.MustCompile(`^[A-Z]+ \S+ HTTP/1\.[01]\r?\n`)
-
-// parseItems reads one file's deliveries: one JSON value, NDJSON, or a raw HTTP request.
-func parseItems(cat *catalog.Catalog, forced *catalog.Provider, source string, b []byte) ([]Item, error) {
-	if requestLine.Match(b) {
-		r, err := record.ParseHTTP(b)
-		if err != nil {
-			return nil, &SourceError{source, err}
-		}
-		it, err := itemOf(cat, forced, source, r.Body, r.Headers, "")
-		if err != nil {
-			return nil, err
-		}
-		return []Item{it}, nil
-	}
-	trimmed := bytes.TrimSpace(b)
-	if json.Valid(trimmed) {
-		it, ok, err := jsonItem(cat, forced, source, trimmed)
-		if err != nil || !ok {
-			return nil, err
-		}
-		return []Item{it}, nil
-	}
-	var items []Item
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 64<<10), len(b)+1)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		src := source + ":" + strconv.Itoa(n)
-		if !json.Valid(line) {
-			return nil, &SourceError{src, errors.New("not JSON (want a JSON delivery, NDJSON or a delivery record)")}
-		}
-		it, ok, err := jsonItem(cat, forced, src, append([]byte(nil), line...))
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			items = append(items, it)
-		}
-	}
-	return items, sc.Err()
-}
-
-// jsonItem reads one JSON value: a record, a ready line (skipped) or a plain body.
-func jsonItem(cat *catalog.Catalog, forced *catalog.Provider, source string, b []byte) (Item, bool, error) {
-	if record.IsReady(b) {
-		return Item{}, false, nil
-	}
-	r, err := record.Parse(b)
-	switch {
-	case errors.Is(err, record.ErrNotRecord):
-		it, err := itemOf(cat, forced, source, b, nil, "")
-		return it, err == nil, err
-	case err != nil:
-		return Item{}, false, &SourceError{source, err}
-	}
-	h := r.Headers
-	if h == nil {
-		h = http.Header{}
-	}
-	it, err := itemOf(cat, forced, source, r.Body, h, r.Provider)
-	return it, err == nil, err
-}
-
-func itemOf(cat *catalog.Catalog, forced *catalog.Provider, source string, body []byte, h http.Header, recorded string) (Item, error) {
-	it := Item{Source: source, Body: body, Headers: h, Provider: forced}
-	if it.Provider != nil {
-		return it, nil
-	}
-	if recorded != "" {
-		if p, err := cat.Provider(recorded); err == nil {
-			it.Provider = p
-			return it, nil
-		}
-	}
-	var doc any
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return it, &SourceError{source, fmt.Errorf("the body is not JSON: %w", err)}
-	}
-	p, err := cat.Detect(h, doc)
-	if err != nil {
-		return it, &SourceError{source, err}
-	}
-	it.Provider = p
-	return it, nil
 }

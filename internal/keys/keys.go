@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/whk-cli/whk/internal/atomicfile"
+	"github.com/whk-cli/whk/internal/input"
 )
 
 // Test key pair file names inside whk's config directory.
@@ -22,6 +23,10 @@ const (
 	TestPrivateKeyFile = "ironclad-test-key.pem"
 	TestPublicKeyFile  = "ironclad-test-key.pub.pem"
 )
+
+// maxPEM bounds a key file: an RSA key in PEM is a few KiB, and /dev/zero must not be
+// read without end.
+const maxPEM = 1 << 20
 
 // readPEM takes inline PEM text or a path to a PEM file. Its errors never quote
 // pathOrPEM: a value that names no readable file may be key material (a PEM body
@@ -33,13 +38,14 @@ func readPEM(pathOrPEM string) ([]byte, string, error) {
 	if looksLikeKeyMaterial(pathOrPEM) {
 		return nil, "", ErrUnarmoured
 	}
-	b, err := os.ReadFile(pathOrPEM)
+	b, err := input.ReadFile(pathOrPEM, maxPEM)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
 			return nil, "", fmt.Errorf("cannot read the key file: %v", pe.Err)
 		}
-		return nil, "", errors.New("cannot read the key file")
+		// input's errors name no path: say what is wrong (too large, not a file).
+		return nil, "", fmt.Errorf("cannot read the key file: %w", err)
 	}
 	return b, pathOrPEM, nil
 }

@@ -146,3 +146,35 @@ func ParseHTTP(b []byte) (*Record, error) {
 	}
 	return &Record{Kind: KindDelivery, Method: req.Method, Path: req.URL.RequestURI(), Headers: req.Header, Body: body}, nil
 }
+
+// ParseRequest reads one request for `whk verify --request`: a delivery record (JSON,
+// or the one delivery line of `whk listen --json` output) or a raw HTTP/1.1 request.
+func ParseRequest(b []byte) (*Record, error) {
+	rec, err := Parse(b)
+	if err == nil {
+		return rec, nil
+	}
+	if !errors.Is(err, ErrNotRecord) {
+		return nil, err
+	}
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
+		var found []*Record
+		for _, line := range bytes.Split(t, []byte("\n")) {
+			if r, err := Parse(bytes.TrimSpace(line)); err == nil {
+				found = append(found, r)
+			}
+		}
+		switch len(found) {
+		case 1:
+			return found[0], nil
+		case 0:
+			return nil, errors.New("JSON but not a delivery record")
+		}
+		return nil, fmt.Errorf("holds %d deliveries; verify one at a time", len(found))
+	}
+	rec, err = ParseHTTP(b)
+	if err != nil {
+		return nil, errors.New("neither a delivery record nor an HTTP request")
+	}
+	return rec, nil
+}

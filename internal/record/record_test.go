@@ -3,6 +3,7 @@ package record
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -97,5 +98,54 @@ func TestParseCanonicalisesHeaderNames(t *testing.T) {
 		if _, ok := r.Headers[name]; !ok {
 			t.Errorf("%s is not a canonical key of %v", name, r.Headers)
 		}
+	}
+}
+
+// ParseRequest reads records and raw HTTP requests and never panics on anything else.
+func FuzzParseRequest(f *testing.F) {
+	f.Add([]byte("POST / HTTP/1.1\r\nHost: x\r\nX-Lac-Signature: sha256=00\r\n\r\n{}"))
+	f.Add([]byte("POST / HTTP/1.1\nHost: x\n\n{}"))
+	f.Add([]byte(`{"kind":"delivery","headers":{"A":["b"]},"body":"e30="}`))
+	f.Add([]byte("{\"kind\":\"ready\"}\n{\"kind\":\"delivery\",\"body\":\"\"}\n"))
+	f.Add([]byte(`{"kind":"delivery","body":"not base64"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rec, err := ParseRequest(b)
+		if err == nil && rec == nil {
+			t.Fatal("no record and no error")
+		}
+	})
+}
+
+func TestParseRequest(t *testing.T) {
+	rec := `{"kind":"delivery","headers":{"x-a":["b"]},"body":"e30=","provider":"clment"}`
+	for _, tt := range []struct {
+		name, in     string
+		wantProvider string
+		wantBody     string
+		wantErr      string
+	}{
+		{"a record", rec, "clment", "{}", ""},
+		{"listen --json output with one delivery", `{"kind":"ready","url":"http://127.0.0.1:1/"}` + "\n" + rec + "\n", "clment", "{}", ""},
+		{"listen --json output with two deliveries", rec + "\n" + rec + "\n", "", "", "holds 2 deliveries"},
+		{"a plain body", `{"id":"evt_1"}`, "", "", "JSON but not a delivery record"},
+		{"a raw HTTP request", "POST /h HTTP/1.1\r\nHost: x\r\n\r\n{\"a\":1}", "", `{"a":1}`, ""},
+		{"neither", "hello", "", "", "neither a delivery record nor an HTTP request"},
+		{"a record with a bad body", `{"kind":"delivery","body":"!!"}`, "", "", "delivery record"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ParseRequest([]byte(tt.in))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err %v, want …%s…", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Provider != tt.wantProvider || string(r.Body) != tt.wantBody {
+				t.Errorf("provider %q body %q, want %q %q", r.Provider, r.Body, tt.wantProvider, tt.wantBody)
+			}
+		})
 	}
 }

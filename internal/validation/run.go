@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"runtime"
+
+	"github.com/whk-cli/whk/internal/input"
 )
 
 // Stats count what a run checked.
@@ -76,9 +77,9 @@ func Run(ctx context.Context, c *Checker, cfg Config, emit func(*Result) error) 
 	order := make(chan *job, workers*8)
 	for i := 0; i < workers; i++ {
 		go func() {
-			buf := make([]byte, 0, 16<<10)
+			var rd input.Reader
 			for j := range work {
-				j.done <- c.do(j, cfg.MaxSize, &buf)
+				j.done <- c.do(j, cfg.MaxSize, &rd)
 			}
 		}()
 	}
@@ -143,19 +144,16 @@ func Run(ctx context.Context, c *Checker, cfg Config, emit func(*Result) error) 
 }
 
 // do checks one job's items; it runs on a worker.
-func (c *Checker) do(j *job, max int64, buf *[]byte) []Result {
+func (c *Checker) do(j *job, max int64, rd *input.Reader) []Result {
 	if j.fixed != nil {
 		return []Result{*j.fixed}
 	}
 	items := j.items
 	if j.path != "" {
-		data, err := readFile(j.path, max, *buf)
-		if cap(data) > cap(*buf) && cap(data) <= 1<<20 {
-			*buf = data[:0] // keep a grown buffer, unless it is huge
-		}
+		data, err := rd.Read(j.path, max)
 		if err != nil {
-			if _, big := err.(*tooLargeError); big {
-				return []Result{{Source: j.path, Errors: []Problem{{Message: err.Error()}}}}
+			if _, big := err.(*input.TooLargeError); big {
+				return []Result{{Source: j.path, Errors: []Problem{{Message: tooLarge(max)}}}}
 			}
 			return []Result{unreadable(j.path, err)}
 		}
@@ -222,14 +220,14 @@ func (p *producer) run() {
 			continue
 		}
 		if !st.IsDir() {
-			if !p.file(path) {
+			if !p.file(path, st.Mode().IsRegular()) {
 				return
 			}
 			continue
 		}
 		ok := true
-		walk(path, func(f string) bool {
-			ok = p.file(f)
+		input.Walk(path, func(f string) bool {
+			ok = p.file(f, true)
 			return ok
 		}, func(f string, err error) bool {
 			ok = p.send(&job{fixed: ptr(unreadable(f, err))})
@@ -243,32 +241,53 @@ func (p *producer) run() {
 
 func ptr[T any](v T) *T { return &v }
 
-// file queues a whole file for a worker, or streams an NDJSON file line by line.
-func (p *producer) file(path string) bool {
-	if !isStreamName(path) {
-		return p.send(&job{path: path})
+// file queues a whole regular file for a worker, or streams an NDJSON file line by
+// line. A FIFO or device named on the command line (process substitution) is read
+// here, bounded, as the workers' raw reads are for regular files only.
+func (p *producer) file(path string, regular bool) bool {
+	if !input.IsStreamName(path) {
+		if regular {
+			return p.send(&job{path: path})
+		}
+		data, err := input.ReadFile(path, p.cfg.MaxSize)
+		switch err.(type) {
+		case nil:
+			return p.send(&job{items: fileItems(path, data)})
+		case *input.TooLargeError:
+			return p.send(&job{fixed: &Result{Source: path, Errors: []Problem{{Message: tooLarge(p.cfg.MaxSize)}}}})
+		}
+		return p.send(&job{fixed: ptr(unreadable(path, err))})
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return p.send(&job{fixed: ptr(unreadable(path, err))})
 	}
 	defer f.Close()
-	return p.stream(path, newLineReader(f, int(p.cfg.MaxSize)))
+	return p.stream(path, input.NewLineReader(f, int(p.cfg.MaxSize)))
 }
 
-// stdin streams NDJSON when the first line is a JSON value on its own, and otherwise
-// reads the input as one document.
+// stdin streams NDJSON when the first line is a JSON value on its own, or longer than
+// the limit (an item that fails, then the lines after it), and otherwise reads the
+// input as one document.
 func (p *producer) stdin() bool {
 	in := p.cfg.Stdin
 	if in == nil {
 		in = bytes.NewReader(nil)
 	}
-	lr := newLineReader(in, int(p.cfg.MaxSize))
+	lr := input.NewLineReader(in, int(p.cfg.MaxSize))
 	var seen []byte // the lines read while deciding, for the one-document case
 	for {
-		l, n, long, err := lr.next()
-		if err != nil || long {
+		l, n, long, err := lr.Next()
+		if err == io.EOF {
 			break
+		}
+		if err != nil {
+			r := unreadable("-", err)
+			r.Line = n
+			return p.send(&job{fixed: &r})
+		}
+		if long {
+			return p.stream("-", &firstThen{n: n, long: true, rest: lr})
 		}
 		if t := bytes.TrimSpace(l); len(t) > 0 {
 			if json.Valid(t) {
@@ -281,12 +300,13 @@ func (p *producer) stdin() bool {
 		seen = append(seen, '\n')
 	}
 	// One document, maybe pretty-printed: what was read so far plus the rest.
-	data, err := io.ReadAll(io.LimitReader(io.MultiReader(bytes.NewReader(seen), lr.br), p.cfg.MaxSize+1))
-	if err != nil {
+	data, err := input.ReadAll(io.MultiReader(bytes.NewReader(seen), lr.Rest()), p.cfg.MaxSize)
+	switch err.(type) {
+	case nil:
+	case *input.TooLargeError:
+		return p.send(&job{fixed: &Result{Source: "-", Errors: []Problem{{Message: tooLarge(p.cfg.MaxSize)}}}})
+	default:
 		return p.send(&job{fixed: ptr(unreadable("-", err))})
-	}
-	if int64(len(data)) > p.cfg.MaxSize {
-		return p.send(&job{fixed: &Result{Source: "-", Errors: []Problem{{Message: (&tooLargeError{p.cfg.MaxSize}).Error()}}}})
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return p.send(&job{fixed: &Result{Source: "-", Errors: []Problem{{Message: "empty: no JSON value on stdin"}}}})
@@ -298,19 +318,20 @@ func (p *producer) stdin() bool {
 type firstThen struct {
 	first []byte
 	n     int
+	long  bool
 	done  bool
-	rest  *lineReader
+	rest  *input.LineReader
 }
 
-func (f *firstThen) next() ([]byte, int, bool, error) {
+func (f *firstThen) Next() ([]byte, int, bool, error) {
 	if !f.done {
 		f.done = true
-		return f.first, f.n, false, nil
+		return f.first, f.n, f.long, nil
 	}
-	return f.rest.next()
+	return f.rest.Next()
 }
 
-func (f *firstThen) buffered() bool { return !f.done || f.rest.buffered() }
+func (f *firstThen) Buffered() bool { return !f.done || f.rest.Buffered() }
 
 // stream sends an NDJSON stream in batches of lines. A batch goes out early when the
 // source has nothing more buffered, so live input is checked as it arrives.
@@ -328,10 +349,10 @@ func (p *producer) stream(source string, lr lines) bool {
 		return p.send(j)
 	}
 	for {
-		if len(items) > 0 && !lr.buffered() && !flush() {
+		if len(items) > 0 && !lr.Buffered() && !flush() {
 			return false
 		}
-		l, n, long, err := lr.next()
+		l, n, long, err := lr.Next()
 		if err == io.EOF {
 			return flush()
 		}
@@ -344,7 +365,7 @@ func (p *producer) stream(source string, lr lines) bool {
 			return p.send(&job{fixed: &r})
 		}
 		if long {
-			items = append(items, Item{Source: source, Line: n, fail: fmt.Sprintf("line is longer than %s", sizeString(p.cfg.MaxSize))})
+			items = append(items, Item{Source: source, Line: n, fail: "line is longer than " + input.SizeString(p.cfg.MaxSize)})
 		} else if len(bytes.TrimSpace(l)) > 0 {
 			if buf == nil {
 				buf = make([]byte, 0, 64<<10)
@@ -365,6 +386,6 @@ func (p *producer) stream(source string, lr lines) bool {
 
 // lines is a source of NDJSON lines.
 type lines interface {
-	next() (line []byte, n int, tooLong bool, err error)
-	buffered() bool
+	Next() (line []byte, n int, tooLong bool, err error)
+	Buffered() bool
 }

@@ -237,19 +237,10 @@ func knownToNone(a, b []Problem) []Problem {
 	return out
 }
 
+// provider picks an item's provider by catalog.ProviderOf, the order replay and verify
+// follow too: -p, else the provider a record names (hint), else detection.
 func (c *Checker) provider(h http.Header, doc any, hint string) (*catalog.Provider, error) {
-	if c.opts.Provider != nil {
-		return c.opts.Provider, nil
-	}
-	p, err := c.opts.Catalog.Detect(h, doc)
-	if err != nil && hint != "" {
-		// A record names the provider listen detected; trust it when the body alone
-		// does not say.
-		if hp, herr := c.opts.Catalog.Provider(hint); herr == nil {
-			return hp, nil
-		}
-	}
-	return p, err
+	return c.opts.Catalog.ProviderOf(c.opts.Provider, hint, h, doc)
 }
 
 // typesOf finds the event types of a body, in order. A "*" segment of the provider's
