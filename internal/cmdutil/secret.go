@@ -65,8 +65,12 @@ func (s *SecretFlags) Resolve(getenv func(string) string) (*Secret, error) {
 // reason is why an os call failed, without the path it was given.
 func reason(err error) string {
 	var pe *os.PathError
-	if errors.As(err, &pe) {
+	var big *input.TooLargeError
+	switch {
+	case errors.As(err, &pe):
 		return pe.Err.Error()
+	case errors.As(err, &big):
+		return big.Error()
 	}
 	return "unreadable"
 }
