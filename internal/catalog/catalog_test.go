@@ -372,7 +372,9 @@ func TestLoadRejectsUnsafeCatalogs(t *testing.T) {
 		{"negative timeout", func(p map[string]any) { p["timeout"] = "-5s" }, `timeout -5s`},
 		{"a day's timeout", func(p map[string]any) { p["timeout"] = "24h" }, `timeout 24h0m0s`},
 		{"stop status out of range", func(p map[string]any) { p["success"].(map[string]any)["stop_statuses"] = []any{4100} }, `4100 is not an HTTP status`},
-		{"fresh value a gigabyte long", func(p map[string]any) { p["fresh"] = []any{map[string]any{"at": "/id", "kind": "hex", "length": 1 << 30}} }, `length 1073741824`},
+		{"fresh value a gigabyte long", func(p map[string]any) {
+			p["fresh"] = []any{map[string]any{"at": "/id", "kind": "hex", "length": 1 << 30}}
+		}, `length 1073741824`},
 		{"fields 3,000 levels deep", func(p map[string]any) { event(p)["fields"] = nested(3000) }, `fields nest deeper than 32 levels`},
 		{"envelope too deep", func(p map[string]any) { p["envelope"] = nested(33) }, `envelope: fields nest deeper`},
 		{"lookahead pattern", func(p map[string]any) {
