@@ -83,3 +83,34 @@ func TestWriteUnsyncedModesAndTakenTempName(t *testing.T) {
 		t.Fatalf("hidden files %v, want only the leftover", all)
 	}
 }
+
+func TestJoinInside(t *testing.T) {
+	dir := filepath.Join("out", "schemas")
+	tests := []struct {
+		name, in, want string
+	}{
+		{"a file", "clment.schema.json", filepath.Join(dir, "clment.schema.json")},
+		{"a file in a subdirectory", "clment/review.completed.schema.json", filepath.Join(dir, "clment", "review.completed.schema.json")},
+		{"dots inside a name", "a..b.json", filepath.Join(dir, "a..b.json")},
+		{"climbing out", "../../../PWNED.schema.json", ""},
+		{"climbing out from a subdirectory", "../../x/a.schema.json", ""},
+		{"climbing back in is still refused", "x/../../schemas/a.json", ""},
+		{"parent itself", "..", ""},
+		{"absolute", "/etc/passwd", ""},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := JoinInside(dir, tt.in)
+			if tt.want == "" {
+				if err == nil {
+					t.Fatalf("JoinInside(%q) = %q, want an error", tt.in, got)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("JoinInside(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}

@@ -267,21 +267,28 @@ func (c *Catalog) addFS(fsys fs.FS, dir, origin string) error {
 }
 
 func (c *Catalog) add(p *Provider, where string) error {
-	if p.ID == "" {
-		return fmt.Errorf("catalog %s: missing \"id\"", where)
+	if err := checkProviderName("id", p.ID); err != nil {
+		return fmt.Errorf("catalog %s: %w", where, err)
 	}
 	if old, ok := c.byName[p.ID]; ok && old.ID == p.ID {
-		// Extending a known provider: merge its events.
+		// Extending a known provider: merge its events, then check the merged set.
 		for _, e := range p.Events {
 			if err := checkEvent(e); err != nil {
 				return fmt.Errorf("catalog %s: %w", where, err)
 			}
-			if i := old.eventIndex(e.Type); i >= 0 {
-				old.Events[i] = e
+		}
+		events := append([]*Event(nil), old.Events...)
+		for _, e := range p.Events {
+			if i := eventIndex(events, e.Type); i >= 0 {
+				events[i] = e
 			} else {
-				old.Events = append(old.Events, e)
+				events = append(events, e)
 			}
 		}
+		if err := checkFileNames(events); err != nil {
+			return fmt.Errorf("catalog %s: provider %s: %w", where, p.ID, err)
+		}
+		old.Events = events
 		return nil
 	}
 	if err := p.check(); err != nil {
@@ -298,6 +305,20 @@ func (c *Catalog) add(p *Provider, where string) error {
 }
 
 func (p *Provider) check() error {
+	for _, a := range p.Aliases {
+		if err := checkProviderName("alias", a); err != nil {
+			return fmt.Errorf("provider %s: %w", p.ID, err)
+		}
+	}
+	if err := p.checkHeaders(); err != nil {
+		return fmt.Errorf("provider %s: %w", p.ID, err)
+	}
+	if err := p.checkNumbers(); err != nil {
+		return fmt.Errorf("provider %s: %w", p.ID, err)
+	}
+	if err := checkFields("envelope", p.Envelope, 1); err != nil {
+		return fmt.Errorf("provider %s: %w", p.ID, err)
+	}
 	known := false
 	for _, s := range Schemes {
 		known = known || s == p.Scheme.Name
@@ -311,22 +332,38 @@ func (p *Provider) check() error {
 	if err := p.checkPointers(); err != nil {
 		return err
 	}
-	files := map[string]string{}
 	for _, e := range p.Events {
 		if err := checkEvent(e); err != nil {
 			return fmt.Errorf("provider %s: %w", p.ID, err)
 		}
-		if other, dup := files[e.FileName()]; dup {
-			return fmt.Errorf("provider %s: events %q and %q share a file name", p.ID, other, e.Type)
+	}
+	if err := checkFileNames(p.Events); err != nil {
+		return fmt.Errorf("provider %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// checkFileNames refuses two events whose files would be one: the same type twice (the
+// second could never be selected), or types that differ only in case or in ':' against
+// '.', which share a file on a case-insensitive file system or after FileName.
+func checkFileNames(events []*Event) error {
+	files := map[string]string{}
+	for _, e := range events {
+		name := strings.ToLower(e.FileName())
+		if other, dup := files[name]; dup {
+			return fmt.Errorf("events %q and %q share a file name", other, e.Type)
 		}
-		files[e.FileName()] = e.Type
+		files[name] = e.Type
 	}
 	return nil
 }
 
 func checkEvent(e *Event) error {
-	if e.Type == "" {
-		return fmt.Errorf("an event has no \"type\"")
+	if err := checkEventType(e.Type); err != nil {
+		return err
+	}
+	if err := checkFields("event "+e.Type, e.Fields, 1); err != nil {
+		return err
 	}
 	if len(e.Example) == 0 {
 		return fmt.Errorf("event %s has no example", e.Type)
@@ -369,8 +406,10 @@ func (p *Provider) Event(typ string) (*Event, error) {
 	return nil, &UnknownEventError{Provider: p.ID, Type: typ}
 }
 
-func (p *Provider) eventIndex(typ string) int {
-	for i, e := range p.Events {
+func (p *Provider) eventIndex(typ string) int { return eventIndex(p.Events, typ) }
+
+func eventIndex(events []*Event, typ string) int {
+	for i, e := range events {
 		if e.Type == typ {
 			return i
 		}

@@ -325,3 +325,137 @@ func TestTypesOfUnescapesPointers(t *testing.T) {
 		t.Errorf("TypesOf = %q, want [signed]", got)
 	}
 }
+
+// acmeProvider is a valid custom provider; tests change one key at a time.
+func acmeProvider(t *testing.T, change func(p map[string]any)) []byte {
+	t.Helper()
+	p := map[string]any{}
+	err := json.Unmarshal([]byte(`{"id":"acme","name":"Acme","aliases":["ac"],"source":"test","scheme":{"name":"hmac-sha256","header":"X-Acme-Signature","prefix":"sha256=","encoding":"hex"},
+	 "content_type":"application/json","headers":[{"name":"X-Acme-Event","value":"{type}"}],"detect":["acme_event"],"type_at":"/type","id_at":"/id","payload_at":"/data",
+	 "envelope":[{"name":"type","type":"string","required":true}],"success":{"rule":"2xx","stop_statuses":[410]},"timeout":"15s",
+	 "retry":{"documented":true,"base":"60s","factor":2,"retries":12},"fresh":[{"at":"/id","kind":"hex","length":40}],
+	 "events":[{"type":"order.paid","description":"An order was paid.","documented":true,
+	   "fields":[{"name":"sku","type":"string","pattern":"^[A-Z]{3}-\\d+$"}],"example":{"id":"a","type":"order.paid","acme_event":1,"data":{}}}]}`), &p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if change != nil {
+		change(p)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func event(p map[string]any) map[string]any { return p["events"].([]any)[0].(map[string]any) }
+
+// nested returns n levels of fields, each holding the next.
+func nested(n int) []any {
+	f := map[string]any{"name": "leaf", "type": "string"}
+	for i := 1; i < n; i++ {
+		f = map[string]any{"name": "f", "type": "object", "fields": []any{f}}
+	}
+	return []any{f}
+}
+
+func TestLoadRejectsUnsafeCatalogs(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(p map[string]any)
+		want   string
+	}{
+		{"event type climbing out of the directory", func(p map[string]any) { event(p)["type"] = "../../../PWNED" }, `event type "../../../PWNED" holds '/'`},
+		{"event type with a backslash", func(p map[string]any) { event(p)["type"] = `..\x` }, `holds '\\'`},
+		{"event type of two dots", func(p map[string]any) { event(p)["type"] = ".." }, `must not start with '.'`},
+		{"event type hidden file", func(p map[string]any) { event(p)["type"] = ".env" }, `must not start with '.'`},
+		{"event type of colons that become dots", func(p map[string]any) { event(p)["type"] = "a::b" }, `hold ".."`},
+		{"event type with a newline", func(p map[string]any) { event(p)["type"] = "a\n::warning x" }, `holds '\n'`},
+		{"event type with an escape", func(p map[string]any) { event(p)["type"] = "a\x1b[2J" }, `holds '\x1b'`},
+		{"event type with a bidi override", func(p map[string]any) { event(p)["type"] = "a\u202eb" }, `holds '\u202e'`},
+		{"event type with a space", func(p map[string]any) { event(p)["type"] = "order paid" }, `holds ' '`},
+		{"provider id climbing out", func(p map[string]any) { p["id"] = "../../x" }, `id "../../x" may hold only`},
+		{"provider id of dots", func(p map[string]any) { p["id"] = ".." }, `id ".." must not start with '.'`},
+		{"provider id in upper case", func(p map[string]any) { p["id"] = "Acme" }, `id "Acme" has upper case`},
+		{"alias in upper case", func(p map[string]any) { p["aliases"] = []any{"AC"} }, `alias "AC" has upper case`},
+		{"alias with a space", func(p map[string]any) { p["aliases"] = []any{" ac"} }, `alias " ac" may hold only`},
+		{"types differing only in case", func(p map[string]any) {
+			e := event(p)
+			p["events"] = []any{e, map[string]any{"type": "Order.Paid", "example": map[string]any{}}}
+		}, `events "order.paid" and "Order.Paid" share a file name`},
+		{"the same type twice", func(p map[string]any) { p["events"] = []any{event(p), event(p)} }, `share a file name`},
+		{"CR LF in a header value", func(p map[string]any) {
+			p["headers"] = []any{map[string]any{"name": "X-A", "value": "{type}\r\nX-Injected: 1"}}
+		}, `header X-A value "{type}\r\nX-Injected: 1" holds a control character`},
+		{"LF in a header name", func(p map[string]any) { p["headers"] = []any{map[string]any{"name": "X-A\nB", "value": "v"}} }, `header name "X-A\nB" is not an HTTP header name`},
+		{"CR in the signature header", func(p map[string]any) { p["scheme"].(map[string]any)["header"] = "X-Sig\r" }, `scheme.header "X-Sig\r"`},
+		{"LF in the signature prefix", func(p map[string]any) { p["scheme"].(map[string]any)["prefix"] = "v1\n" }, `scheme.prefix`},
+		{"LF in the user agent", func(p map[string]any) { p["user_agent"] = "a\nb" }, `user_agent`},
+		{"two billion retries", func(p map[string]any) { p["retry"].(map[string]any)["retries"] = 2000000000 }, `retry.retries 2000000000 is outside 0–100`},
+		{"negative retries", func(p map[string]any) { p["retry"].(map[string]any)["retries"] = -1 }, `retry.retries -1`},
+		{"factor that overflows", func(p map[string]any) { p["retry"].(map[string]any)["factor"] = 10 }, `grows past 168h0m0s`},
+		{"factor below one", func(p map[string]any) { p["retry"].(map[string]any)["factor"] = 0.5 }, `retry.factor 0.5`},
+		{"negative delay", func(p map[string]any) { p["retry"] = map[string]any{"delays": []any{"-1s"}} }, `retry.delays: -1s`},
+		{"a year's delay", func(p map[string]any) { p["retry"] = map[string]any{"delays": []any{"8760h"}} }, `retry.delays: 8760h0m0s`},
+		{"negative timeout", func(p map[string]any) { p["timeout"] = "-5s" }, `timeout -5s`},
+		{"a day's timeout", func(p map[string]any) { p["timeout"] = "24h" }, `timeout 24h0m0s`},
+		{"stop status out of range", func(p map[string]any) { p["success"].(map[string]any)["stop_statuses"] = []any{4100} }, `4100 is not an HTTP status`},
+		{"fresh value a gigabyte long", func(p map[string]any) {
+			p["fresh"] = []any{map[string]any{"at": "/id", "kind": "hex", "length": 1 << 30}}
+		}, `length 1073741824`},
+		{"fields 3,000 levels deep", func(p map[string]any) { event(p)["fields"] = nested(3000) }, `fields nest deeper than 32 levels`},
+		{"envelope too deep", func(p map[string]any) { p["envelope"] = nested(33) }, `envelope: fields nest deeper`},
+		{"lookahead pattern", func(p map[string]any) {
+			event(p)["fields"] = []any{map[string]any{"name": "sku", "type": "string", "pattern": "^(?=a)a$"}}
+		}, `pattern "^(?=a)a$" is not a regular expression whk can run`},
+		{"backreference pattern", func(p map[string]any) {
+			event(p)["fields"] = []any{map[string]any{"name": "x", "type": "array", "items": map[string]any{"type": "string", "pattern": `(a)\1`}}}
+		}, `is not a regular expression whk can run`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "acme.json"), acmeProvider(t, tt.change), 0o644)
+			_, err := Load(dir)
+			if err == nil {
+				t.Fatal("Load accepted the catalog")
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "catalog "+filepath.Join(dir, "acme.json")+": ") || !strings.Contains(msg, tt.want) || strings.Contains(msg, "\n") {
+				t.Fatalf("error %q: want one line naming the file and saying %q", msg, tt.want)
+			}
+		})
+	}
+	t.Run("the unchanged provider loads", func(t *testing.T) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "acme.json"), acmeProvider(t, nil), 0o644)
+		if _, err := Load(dir); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestLoadRejectsUnsafeExtensions(t *testing.T) {
+	// A file extending a built-in provider is checked as strictly as a new one.
+	for name, ev := range map[string]string{
+		"type climbing out":  `{"type":"../../x","example":{}}`,
+		"type in other case": `{"type":"Review.Completed","example":{}}`,
+		"deep fields":        `{"type":"deep","example":{},"fields":` + string(must(json.Marshal(nested(40)))) + `}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "ext.json"), []byte(`{"id":"clment","events":[`+ev+`]}`), 0o644)
+			if _, err := Load(dir); err == nil || !strings.HasPrefix(err.Error(), "catalog "+filepath.Join(dir, "ext.json")+": ") {
+				t.Fatalf("Load = %v, want an error naming ext.json", err)
+			}
+		})
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/cmdutil"
+	"github.com/whk-cli/whk/internal/render"
 )
 
 // NewCmdEvents builds `whk events` and its list and show subcommands.
@@ -121,7 +122,7 @@ func runEventsList(o *EventsListOptions) error {
 		if !l.Documented {
 			doc = "not documented"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Provider, l.Type, doc, l.Description)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", render.Safe(l.Provider), render.Safe(l.Type), doc, render.SafeText(l.Description))
 	}
 	return tw.Flush()
 }
@@ -238,9 +239,10 @@ func runEventsShow(o *EventsShowOptions) error {
 		return enc.Encode(out)
 	}
 	w := o.Out
-	fmt.Fprintf(w, "%s %s\n\n%s\n\n", p.Name, e.Type, e.Description)
+	// A --catalog file is input: its text goes through render's escaper.
+	fmt.Fprintf(w, "%s %s\n\n%s\n\n", render.SafeText(p.Name), render.Safe(e.Type), render.SafeText(e.Description))
 	if !e.Documented {
-		fmt.Fprintf(w, "Payload: not documented by %s. Only the envelope is known and checked.\n\n", p.Name)
+		fmt.Fprintf(w, "Payload: not documented by %s. Only the envelope is known and checked.\n\n", render.SafeText(p.Name))
 	}
 	fmt.Fprintln(w, "Fields:")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -250,22 +252,22 @@ func runEventsShow(o *EventsShowOptions) error {
 		for _, v := range r.Enum {
 			enum = append(enum, string(v))
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Type, yesNo(r.Required), yesNo(r.Nullable), dash(strings.Join(enum, " | ")), dash(r.Format))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", render.Safe(r.Name), render.Safe(r.Type), yesNo(r.Required), yesNo(r.Nullable), dash(render.SafeText(strings.Join(enum, " | "))), dash(render.SafeText(r.Format)))
 	}
 	tw.Flush()
 	for _, r := range e.Rules {
 		if len(r.NotNull) > 0 {
-			fmt.Fprintf(w, "  when %s is %q: %s must not be null\n", r.When.Field, r.When.Equals, strings.Join(r.NotNull, ", "))
+			fmt.Fprintf(w, "  when %s is %q: %s must not be null\n", render.Safe(r.When.Field), r.When.Equals, render.SafeText(strings.Join(r.NotNull, ", ")))
 		}
 		if len(r.Null) > 0 {
-			fmt.Fprintf(w, "  when %s is %q: %s are null\n", r.When.Field, r.When.Equals, strings.Join(r.Null, ", "))
+			fmt.Fprintf(w, "  when %s is %q: %s are null\n", render.Safe(r.When.Field), r.When.Equals, render.SafeText(strings.Join(r.Null, ", ")))
 		}
 	}
 	var ex strings.Builder
 	if err := indentJSON(&ex, e.Example); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nExample:\n%s\n", ex.String())
+	fmt.Fprintf(w, "\nExample:\n%s\n", render.SafeBlock(ex.String()))
 	return nil
 }
 

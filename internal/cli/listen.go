@@ -181,6 +181,9 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 	if o.Status != 0 && (o.Status < 200 || o.Status > 599) {
 		return cmdutil.WithHint(fmt.Errorf("--status %d is not an HTTP status whk can answer with", o.Status), "use 200–599")
 	}
+	if err := listener.CheckPath(o.Path); err != nil {
+		return cmdutil.WithHint(err, "use a path like /hooks, or /hooks/ for every path under it")
+	}
 	if o.Status != 0 && o.ForwardTo != "" {
 		return cmdutil.WithHint(errors.New("--status and --forward-to cannot be used together"), "the app behind --forward-to decides the status")
 	}

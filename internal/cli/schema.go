@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -116,7 +115,12 @@ func runSchema(o *SchemaOptions) error {
 			if err != nil {
 				return err
 			}
-			dst := filepath.Join(o.OutDir, filepath.FromSlash(strings.TrimPrefix(fl.path, "schemas/")))
+			// The catalog refuses ids and types that name other places; check the
+			// joined path anyway, since the path is made from a catalog's text.
+			dst, err := atomicfile.JoinInside(o.OutDir, strings.TrimPrefix(fl.path, "schemas/"))
+			if err != nil {
+				return err
+			}
 			if err := atomicfile.Write(dst, b, 0o644); err != nil {
 				return cmdutil.WithHint(err, "check that --out is writable")
 			}

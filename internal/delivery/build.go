@@ -131,13 +131,21 @@ func uuid4() string {
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
+// MaxSetDepth bounds the segments of a --set path: deeper than any body whk sends
+// (the catalog nests fields at most catalog.MaxFieldDepth), and a path of 12,000
+// segments made a 1.18 MB error line.
+const MaxSetDepth = 64
+
 // applySets applies --set path=value overrides (CLI.md: a dot path from the body root,
 // the value parsed as JSON when it parses) to a parsed body, in order.
 func applySets(root any, sets []string) (any, error) {
 	for _, s := range sets {
 		path, val, ok := strings.Cut(s, "=")
 		if !ok || path == "" {
-			return nil, fmt.Errorf("--set %q: want path=value", s)
+			return nil, fmt.Errorf("--set %s: want path=value", clipArg(s))
+		}
+		if n := strings.Count(path, ".") + 1; n > MaxSetDepth {
+			return nil, fmt.Errorf("--set %s: the path has %d levels, more than %d", clipArg(path), n, MaxSetDepth)
 		}
 		var err error
 		if root, err = jsontree.SetPath(root, path, jsontree.ParseSetValue(val)); err != nil {
@@ -145,4 +153,14 @@ func applySets(root any, sets []string) (any, error) {
 		}
 	}
 	return root, nil
+}
+
+// clipArg quotes a command-line value for an error line, cut to its first 40
+// characters: the line names the value without repeating a huge one.
+func clipArg(s string) string {
+	const n = 40
+	if r := []rune(s); len(r) > n {
+		return fmt.Sprintf("%q…", string(r[:n]))
+	}
+	return fmt.Sprintf("%q", s)
 }

@@ -95,6 +95,40 @@ func TestSetAndKeepIDs(t *testing.T) {
 	}
 }
 
+func TestSetPathDepthIsBounded(t *testing.T) {
+	c := catalog.MustBuiltin()
+	p, _ := c.Provider("clment")
+	e, _ := p.Event("review.completed")
+	deep := func(n int) string { return strings.Repeat("a.", n-1) + "a=1" }
+	tests := []struct {
+		name    string
+		set     string
+		wantErr string
+	}{
+		{"at the bound", deep(MaxSetDepth), ""},
+		{"one past the bound", deep(MaxSetDepth + 1), "the path has 65 levels, more than 64"},
+		{"12,000 levels", deep(12000), "the path has 12000 levels, more than 64"},
+		{"a huge value without =", strings.Repeat("x", 1<<20), "want path=value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := FromExample(p, e, BuildOptions{Now: fixed, Sets: []string{tt.set}})
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("error %v, want %q", err, tt.wantErr)
+			}
+			if n := len(err.Error()); n > 200 {
+				t.Fatalf("error line of %d bytes", n)
+			}
+		})
+	}
+}
+
 func TestSignAttachesHeadersInOrder(t *testing.T) {
 	c := catalog.MustBuiltin()
 	p, _ := c.Provider("clment")

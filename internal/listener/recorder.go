@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 
@@ -36,9 +35,10 @@ type recordJob struct {
 	data []byte
 }
 
-// NewRecorder creates dir if needed and starts workers writers.
+// NewRecorder creates dir if needed, readable by the owner only (file names reveal
+// when deliveries came, from which provider, of which type), and starts workers writers.
 func NewRecorder(dir string, workers int) (*Recorder, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
 	if st, err := os.Stat(dir); err != nil {
@@ -88,7 +88,10 @@ func (r *Recorder) Add(rec *record.Record, line []byte) {
 func (r *Recorder) work() {
 	defer r.wg.Done()
 	for j := range r.jobs {
-		err := atomicfile.WriteUnsynced(filepath.Join(r.dir, j.name), j.data, 0o600)
+		path, err := atomicfile.JoinInside(r.dir, j.name)
+		if err == nil {
+			err = atomicfile.WriteUnsynced(path, j.data, 0o600)
+		}
 		r.mu.Lock()
 		if err != nil {
 			r.failed++

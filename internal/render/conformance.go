@@ -68,10 +68,11 @@ func ConformanceSummary(s ConformanceSuite) string {
 		checks = "check"
 	}
 	return fmt.Sprintf("%d passed, %d failed, %d skipped (%d %s of %s against %s in %s)",
-		p, f, k, len(s.Results), checks, s.Provider, s.URL, delivery.ShortDuration(s.Duration))
+		p, f, k, len(s.Results), checks, s.Provider, SafeText(s.URL), delivery.ShortDuration(s.Duration))
 }
 
-// ConformanceTable writes the results as a table: check, result, detail, time. With
+// ConformanceTable writes the results as a table: check, result, detail, time. A
+// detail may quote the endpoint's answer, so it goes through SafeText. With
 // tty it is a lipgloss table whose result column is coloured (when the styles are),
 // fitted to a terminal of width columns (0: unknown); piped, it is plain aligned text.
 func ConformanceTable(w io.Writer, st Styles, tty bool, width int, results []conformance.Result) error {
@@ -79,13 +80,13 @@ func ConformanceTable(w io.Writer, st Styles, tty bool, width int, results []con
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "CHECK\tRESULT\tDETAIL\tTIME")
 		for _, r := range results {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Check, r.Outcome, r.Detail, delivery.ShortDuration(r.Duration))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Check, r.Outcome, SafeText(r.Detail), delivery.ShortDuration(r.Duration))
 		}
 		return tw.Flush()
 	}
 	rows := make([][]string, len(results))
 	for i, r := range results {
-		rows[i] = []string{r.Check, string(r.Outcome), r.Detail, delivery.ShortDuration(r.Duration)}
+		rows[i] = []string{r.Check, string(r.Outcome), SafeText(r.Detail), delivery.ShortDuration(r.Duration)}
 	}
 	dw := detailWidth(width, rows)
 	cell := st.Bold.UnsetBold().Padding(0, 1)

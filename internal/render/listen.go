@@ -107,7 +107,7 @@ func (p *ListenPrinter) Delivery(d *listener.Delivery) []byte {
 
 // Rejected renders a request whk answered without treating it as a delivery, for stderr.
 func Rejected(r listener.Rejected) string {
-	return fmt.Sprintf("whk: %d %s %s (%s)\n", r.Status, r.Method, r.Path, r.Reason)
+	return fmt.Sprintf("whk: %d %s %s (%s)\n", r.Status, Safe(r.Method), Safe(r.Path), SafeText(r.Reason))
 }
 
 func (p *ListenPrinter) block(d *listener.Delivery) string {
@@ -129,7 +129,7 @@ func (p *ListenPrinter) block(d *listener.Delivery) string {
 		b.WriteByte('\n')
 	}
 	head := []string{s.Dim.Render(rec.ReceivedAt.In(p.o.Location).Format("15:04:05.000")),
-		s.Bold.Render(orDash(rec.Provider)), s.Key.Render(orDash(rec.Type)), orDash(rec.ID)}
+		s.Bold.Render(safeOrDash(rec.Provider)), s.Key.Render(safeOrDash(rec.Type)), safeOrDash(rec.ID)}
 	if rec.Duplicate {
 		head = append(head, s.Warn.Render("duplicate"))
 	}
@@ -141,24 +141,24 @@ func (p *ListenPrinter) block(d *listener.Delivery) string {
 	if sc := rec.Schema; sc != nil {
 		line(label("schema") + " " + p.verdict(sc.Status, ""))
 		for _, e := range sc.Errors {
-			line(strings.Repeat(" ", 13) + s.Dim.Render(orRoot(e.Pointer)+": ") + e.Message)
+			line(strings.Repeat(" ", 13) + s.Dim.Render(orRoot(e.Pointer)+": ") + SafeText(e.Message))
 		}
 		for _, w := range sc.Warnings {
 			line(strings.Repeat(" ", 13) + s.Warn.Render("! ") + s.Dim.Render(orRoot(w.Pointer)+": ") + w.Message)
 		}
 	}
 	for _, w := range d.Warnings {
-		line(s.Warn.Render("! " + w))
+		line(s.Warn.Render("! " + SafeText(w)))
 	}
-	line(label("request") + " " + rec.Method + " " + rec.Path)
+	line(label("request") + " " + Safe(rec.Method) + " " + Safe(rec.Path))
 	if d.Forward != nil {
-		line(label("forwarded") + " " + d.Forward.URL)
+		line(label("forwarded") + " " + Safe(d.Forward.URL))
 	}
 	if rec.Response != nil {
 		line(label("answered") + " " + p.status(rec.Response.Status))
 		if d.Forward != nil && rec.Response.Body != "" {
 			for _, l := range clip(strings.Split(strings.TrimRight(rec.Response.Body, "\n"), "\n"), 10) {
-				line(strings.Repeat(" ", 11) + s.Dim.Render(l))
+				line(strings.Repeat(" ", 11) + s.Dim.Render(SafeText(l)))
 			}
 		}
 	}
@@ -220,7 +220,7 @@ func (p *ListenPrinter) verdict(status, reason string) string {
 		out = s.Dim.Render("- " + status)
 	}
 	if reason != "" {
-		out += s.Dim.Render(": " + reason)
+		out += s.Dim.Render(": " + SafeText(reason))
 	}
 	return out
 }
@@ -236,7 +236,7 @@ func (p *ListenPrinter) status(code int) string {
 func (p *ListenPrinter) plain(d *listener.Delivery) string {
 	rec := d.Record
 	var b strings.Builder
-	head := []string{rec.ReceivedAt.UTC().Format("2006-01-02T15:04:05.000000Z"), orDash(rec.Provider), orDash(rec.Type), "id=" + orDash(rec.ID)}
+	head := []string{rec.ReceivedAt.UTC().Format("2006-01-02T15:04:05.000000Z"), safeOrDash(rec.Provider), safeOrDash(rec.Type), "id=" + safeOrDash(rec.ID)}
 	if rec.Duplicate {
 		head = append(head, "duplicate")
 	}
@@ -244,32 +244,32 @@ func (p *ListenPrinter) plain(d *listener.Delivery) string {
 	if sig := rec.Signature; sig != nil {
 		fmt.Fprintf(&b, "  signature: %s", sig.Status)
 		if sig.Reason != "" {
-			fmt.Fprintf(&b, ": %s", sig.Reason)
+			fmt.Fprintf(&b, ": %s", SafeText(sig.Reason))
 		}
 		b.WriteByte('\n')
 	}
 	if sc := rec.Schema; sc != nil {
 		fmt.Fprintf(&b, "  schema: %s\n", sc.Status)
 		for _, e := range sc.Errors {
-			fmt.Fprintf(&b, "    %s: %s\n", orRoot(e.Pointer), e.Message)
+			fmt.Fprintf(&b, "    %s: %s\n", orRoot(e.Pointer), SafeText(e.Message))
 		}
 		for _, w := range sc.Warnings {
 			fmt.Fprintf(&b, "    warning: %s: %s\n", orRoot(w.Pointer), w.Message)
 		}
 	}
 	for _, w := range d.Warnings {
-		fmt.Fprintf(&b, "  warning: %s\n", w)
+		fmt.Fprintf(&b, "  warning: %s\n", SafeText(w))
 	}
-	fmt.Fprintf(&b, "  request: %s %s\n", rec.Method, rec.Path)
+	fmt.Fprintf(&b, "  request: %s %s\n", Safe(rec.Method), Safe(rec.Path))
 	if d.Forward != nil {
-		fmt.Fprintf(&b, "  forwarded: %s\n", d.Forward.URL)
+		fmt.Fprintf(&b, "  forwarded: %s\n", Safe(d.Forward.URL))
 	}
 	if rec.Response != nil {
 		fmt.Fprintf(&b, "  answered: %d %s\n", rec.Response.Status, http.StatusText(rec.Response.Status))
 		if d.Forward != nil && rec.Response.Body != "" {
 			b.WriteString("  app body:\n")
 			for _, l := range strings.Split(strings.TrimRight(rec.Response.Body, "\n"), "\n") {
-				fmt.Fprintf(&b, "    %s\n", l)
+				fmt.Fprintf(&b, "    %s\n", SafeText(l))
 			}
 		}
 	}
@@ -296,26 +296,33 @@ func headerLines(h http.Header) []string {
 	var out []string
 	for _, n := range names {
 		for _, v := range h[n] {
-			out = append(out, n+": "+v)
+			out = append(out, SafeText(n+": "+v))
 		}
 	}
 	return out
 }
 
 // bodyLines is the body as indented JSON in its own key order, or as text when it is
-// not JSON (invalid UTF-8 shown quoted).
+// not JSON (invalid UTF-8 shown quoted), each line through SafeText: a JSON string
+// may hold C1 controls and bidi overrides raw, and text anything.
 func bodyLines(body []byte) []string {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return []string{"(empty body)"}
 	}
+	var lines []string
 	var buf bytes.Buffer
-	if json.Indent(&buf, body, "", "  ") == nil {
-		return strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
-	}
-	if !utf8.Valid(body) {
+	switch {
+	case json.Indent(&buf, body, "", "  ") == nil:
+		lines = strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
+	case !utf8.Valid(body):
 		return []string{fmt.Sprintf("%q", body)}
+	default:
+		lines = strings.Split(strings.TrimRight(string(body), "\n"), "\n")
 	}
-	return strings.Split(strings.TrimRight(string(body), "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = SafeText(l)
+	}
+	return lines
 }
 
 func clip(lines []string, n int) []string {
@@ -332,9 +339,13 @@ func orDash(s string) string {
 	return s
 }
 
+// safeOrDash is a value from input as Safe shows it, or "-" when there is none.
+func safeOrDash(s string) string { return orDash(Safe(s)) }
+
+// orRoot is a pointer from input as Safe shows it, or "(body)" for the root.
 func orRoot(p string) string {
 	if p == "" {
 		return "(body)"
 	}
-	return p
+	return Safe(p)
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // ReplayLines prints replayed deliveries one per line: seq, outcome, time, provider,
-// type, id and source. Without colour it skips lipgloss, which would cost more than
+// type, id and source, the values from the input through Safe. Without colour it skips lipgloss, which would cost more than
 // the rest of the line at thousands of deliveries a second.
 type ReplayLines struct {
 	W      io.Writer
@@ -28,7 +28,7 @@ func (l *ReplayLines) Line(r delivery.Result) {
 	var outcome string
 	switch {
 	case r.Err != nil:
-		outcome = l.style(st.Fail, "not sent: "+r.Err.Error())
+		outcome = l.style(st.Fail, "not sent: "+SafeText(r.Err.Error()))
 	case r.Attempt.OK:
 		outcome = l.style(st.OK, r.Outcome())
 	default:
@@ -42,14 +42,14 @@ func (l *ReplayLines) Line(r delivery.Result) {
 	b.WriteString("  ")
 	b.WriteString(l.style(st.Dim, Millis(r.Attempt.Duration)))
 	b.WriteString("  ")
-	b.WriteString(r.Provider)
+	b.WriteString(Safe(r.Provider))
 	b.WriteByte(' ')
-	b.WriteString(r.Type)
+	b.WriteString(Safe(r.Type))
 	b.WriteByte(' ')
-	b.WriteString(r.ID)
+	b.WriteString(Safe(r.ID))
 	if r.Source != "" && r.Source != r.Provider+" "+r.Type {
 		b.WriteString("  ")
-		b.WriteString(l.style(st.Dim, r.Source))
+		b.WriteString(l.style(st.Dim, Safe(r.Source)))
 	}
 	b.WriteByte('\n')
 	io.WriteString(l.W, b.String())

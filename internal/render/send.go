@@ -17,18 +17,19 @@ import (
 )
 
 // SendRequest prints the request a delivery makes, as --print shows it: request line,
-// headers in the order the provider sends them, a blank line, the body. The CM.com
-// Sign token is shown: it travels in a header by design.
+// headers in the order the provider sends them, a blank line, the body, each through
+// SafeText (--print --json has the exact bytes). The CM.com Sign token is shown: it
+// travels in a header by design.
 func SendRequest(w io.Writer, d *delivery.Delivery, url string) error {
 	if url == "" {
 		url = "<--to URL>"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "POST %s\n", url)
+	fmt.Fprintf(&b, "POST %s\n", SafeText(url))
 	for _, h := range d.Headers {
-		fmt.Fprintf(&b, "%s: %s\n", h.Name, h.Value)
+		fmt.Fprintf(&b, "%s\n", SafeText(h.Name+": "+h.Value))
 	}
-	fmt.Fprintf(&b, "\n%s\n", d.Body)
+	fmt.Fprintf(&b, "\n%s\n", SafeBlock(string(d.Body)))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -50,13 +51,13 @@ func SendRequestJSON(w io.Writer, d *delivery.Delivery, url string) error {
 // RequestHeaders prints the request headers for -v (on stderr), with secret-bearing
 // headers (the CM.com Sign token) shown as [redacted].
 func RequestHeaders(w io.Writer, st Styles, d *delivery.Delivery, url string, secretHeader string) {
-	fmt.Fprintln(w, st.Dim.Render("> POST "+url))
+	fmt.Fprintln(w, st.Dim.Render("> POST "+SafeText(url)))
 	for _, h := range d.Headers {
 		v := h.Value
 		if secretHeader != "" && strings.EqualFold(h.Name, secretHeader) {
 			v = record.Redacted
 		}
-		fmt.Fprintln(w, st.Dim.Render("> "+h.Name+": "+v))
+		fmt.Fprintln(w, st.Dim.Render("> "+SafeText(h.Name+": "+v)))
 	}
 }
 
@@ -87,7 +88,7 @@ func SendAttempt(w io.Writer, st Styles, ev delivery.AttemptEvent, numbered bool
 		fmt.Fprintf(&b, "  %s", st.Warn.Render("retrying in "+delivery.ShortDuration(ev.Next)))
 	case ev.Stop == delivery.StopStatus || ev.Stop == delivery.StopNotRetried:
 		if ev.StopNote != "" {
-			fmt.Fprintf(&b, "  %s", st.Warn.Render("no retry: "+ev.StopNote))
+			fmt.Fprintf(&b, "  %s", st.Warn.Render("no retry: "+SafeText(ev.StopNote)))
 		}
 	case ev.Stop == delivery.StopExhausted:
 		fmt.Fprintf(&b, "  %s", st.Warn.Render("no attempts left"))
@@ -114,7 +115,8 @@ func Millis(d time.Duration) string {
 	return string(append(strconv.AppendFloat(b[:0], float64(d)/float64(time.Millisecond), 'f', 1, 64), "ms"...))
 }
 
-// BodyStart is the first n characters of a response body on one line.
+// BodyStart is the first n characters of a response body on one line, through
+// SafeText: the endpoint's answer is input too.
 func BodyStart(b []byte, n int) string {
 	s := string(b)
 	if !utf8.ValidString(s) {
@@ -125,7 +127,7 @@ func BodyStart(b []byte, n int) string {
 		r := []rune(s)
 		s = string(r[:n]) + "…"
 	}
-	return s
+	return SafeText(s)
 }
 
 // attemptJSON is one attempt in send --json.

@@ -130,22 +130,25 @@ func (t *validateText) Result(r *validation.Result) error {
 
 // line prints one problem; with colour the location is bold, the pointer cyan and the
 // message red (errors) or yellow (warnings), and the text is the same as without.
+// Everything from the input (path, provider, type, pointer, message) goes through
+// Safe: a type holding "\n::warning ..." must not become a line of its own, which a CI
+// runner would read as a workflow command.
 func (t *validateText) line(r *validation.Result, p validation.Problem, msg lipgloss.Style, prefix string) {
-	loc := displaySource(r.Source)
+	loc := displaySource(Safe(r.Source))
 	if l := problemLine(r, p); l > 0 {
 		loc += ":" + strconv.Itoa(l)
 	}
 	t.w.WriteString(t.paint(t.s.Bold, loc))
 	t.w.WriteString(": ")
-	if w := what(r); w != "" {
+	if w := strings.TrimSpace(Safe(r.Provider) + " " + Safe(r.Type)); w != "" {
 		t.w.WriteString(t.paint(t.s.Dim, w))
 		t.w.WriteString(": ")
 	}
 	if p.Pointer != "" {
-		t.w.WriteString(t.paint(t.s.Key, p.Pointer))
+		t.w.WriteString(t.paint(t.s.Key, Safe(p.Pointer)))
 		t.w.WriteString(": ")
 	}
-	t.w.WriteString(t.paint(msg, prefix+p.Message))
+	t.w.WriteString(t.paint(msg, prefix+SafeText(p.Message)))
 	t.w.WriteByte('\n')
 }
 

@@ -68,12 +68,12 @@ func VerifyJSON(w io.Writer, v Verification) error {
 }
 
 // VerifyText prints a verdict line, then one line per cause, likely cause, warning or
-// hint, labelled.
+// hint, labelled; reasons and hints may quote the request, so they go through SafeText.
 func VerifyText(w io.Writer, st Styles, v Verification) error {
 	if v.Valid {
-		fmt.Fprintf(w, "%s %s signature verifies (%s)\n", st.OK.Render("valid:"), v.Name, v.Scheme)
+		fmt.Fprintf(w, "%s %s signature verifies (%s)\n", st.OK.Render("valid:"), SafeText(v.Name), SafeText(v.Scheme))
 	} else {
-		fmt.Fprintf(w, "%s %s\n", st.Fail.Render("invalid:"), v.Reason)
+		fmt.Fprintf(w, "%s %s\n", st.Fail.Render("invalid:"), SafeText(v.Reason))
 	}
 	seen := map[string]bool{}
 	line := func(label string, style func(...string) string, msg string) {
@@ -81,7 +81,7 @@ func VerifyText(w io.Writer, st Styles, v Verification) error {
 			return
 		}
 		seen[msg] = true
-		fmt.Fprintf(w, "  %s %s\n", style(label), msg)
+		fmt.Fprintf(w, "  %s %s\n", style(label), SafeText(msg))
 	}
 	for _, f := range v.Findings {
 		switch {
