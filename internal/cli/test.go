@@ -82,11 +82,9 @@ given; whk prints where its public key is, to load into your endpoint.
 
 Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error.`,
 		Example: `  whk test --to http://127.0.0.1:8080/webhooks/clment -p clment --secret-file clment.secret
-  whk test --to http://127.0.0.1:8080/webhooks/clment -p clment --secret-file clment.secret --check raw-body
   whk test --list
-  whk test --to https://staging.example.com/hooks/oneflow -p oneflow --only signed-delivery,duplicate
-  whk test --to http://127.0.0.1:8080/ -p ironclad --event workflow_launched --format junit > whk-test.xml
-  WHK_SECRET=s3cret whk test --to http://127.0.0.1:8080/ -p cm --auth-header X-Sign-Token --json`,
+  whk test --to http://127.0.0.1:8080/ -p ironclad --event workflow_launched --only signed-delivery,duplicate --format junit > whk-test.xml
+  WHK_SECRET=s3cret whk test --to http://127.0.0.1:8080/ -p cm --auth-header X-Sign-Token --check bad-signature --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if jsonOut {
