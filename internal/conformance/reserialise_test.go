@@ -67,21 +67,3 @@ func sameValue(t *testing.T, a, b []byte) {
 		t.Errorf("%s and %s differ in value", a, b)
 	}
 }
-
-// TestEveryCheckSaysWhatItProves: --list and the guide have a sentence for every check.
-func TestEveryCheckSaysWhatItProves(t *testing.T) {
-	for _, c := range Checks {
-		if proofs[c.ID] == "" {
-			t.Errorf("check %s has no entry in proofs (proves.go)", c.ID)
-		}
-	}
-	for id := range proofs {
-		known := false
-		for _, c := range Checks {
-			known = known || c.ID == id
-		}
-		if !known {
-			t.Errorf("proofs has %s, which is not a check", id)
-		}
-	}
-}
