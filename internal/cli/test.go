@@ -32,11 +32,13 @@ type TestOptions struct {
 	URL      string
 	Only     []string
 	Skip     []string
-	Events   []*catalog.Event
-	Format   string
-	Timeout  time.Duration
-	Scheme   signing.Scheme
-	Keys     *cmdutil.Keys
+	// List prints the checks and what each proves instead of running them.
+	List    bool
+	Events  []*catalog.Event
+	Format  string
+	Timeout time.Duration
+	Scheme  signing.Scheme
+	Keys    *cmdutil.Keys
 }
 
 // NewCmdTest builds `whk test --to URL -p P`.
@@ -46,13 +48,14 @@ func NewCmdTest(f *cmdutil.Factory, runF func(context.Context, *TestOptions) err
 		keyFlags   cmdutil.KeyFlags
 		eventTypes []string
 		format     *cmdutil.FormatFlags
+		check      string
 	)
 	cmd := &cobra.Command{
-		Use:   "test --to URL -p PROVIDER",
+		Use:   "test --to URL -p PROVIDER | --list",
 		Short: "Run a conformance suite against your own webhook endpoint",
 		Long: `Test your webhook endpoint the way the provider will treat it, before go-live.
 
-Checks, by id (--only and --skip take these):
+Checks, by id (--check, --only and --skip take these; --list says what each proves):
   signed-delivery    a correctly signed delivery of every event (or of --event) is
                      acknowledged under the provider's rule (Oneflow: exactly 200)
   bad-signature      a wrong signature is rejected with a 4xx (CM.com Sign: a wrong
@@ -61,6 +64,10 @@ Checks, by id (--only and --skip take these):
                      rejected with a 4xx
   tampered-body      a body altered after signing is rejected (skipped where the
                      signature does not cover the body: Oneflow, CM.com Sign)
+  raw-body           correctly signed bodies indented, spaced or escaped ("\/",
+                     "\u00e9") are acknowledged: the endpoint verifies the raw bytes,
+                     not a re-serialisation of the parsed JSON (skipped for Oneflow,
+                     CM.com Sign, and Ironclad, which signs a re-serialisation)
   stale-timestamp    a timestamp 10 minutes off is rejected (only schemes that sign one:
                      Standard Webhooks)
   duplicate          the same delivery sent twice is acknowledged twice
@@ -76,19 +83,36 @@ given; whk prints where its public key is, to load into your endpoint.
 
 Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error.`,
 		Example: `  whk test --to http://127.0.0.1:8080/webhooks/clment -p clment --secret-file clment.secret
-  whk test --to https://staging.example.com/hooks/oneflow -p oneflow --only signed-delivery,duplicate
-  whk test --to http://127.0.0.1:8080/ -p ironclad --event workflow_launched --format junit > whk-test.xml
-  WHK_SECRET=s3cret whk test --to http://127.0.0.1:8080/ -p cm --auth-header X-Sign-Token --json`,
+  whk test --list
+  whk test --to http://127.0.0.1:8080/ -p ironclad --event workflow_launched --only signed-delivery,duplicate --format junit > whk-test.xml
+  WHK_SECRET=s3cret whk test --to http://127.0.0.1:8080/ -p cm --auth-header X-Sign-Token --check bad-signature --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.Format, err = format.Resolve(cmd); err != nil {
+				return err
+			}
+			if opts.List {
+				if opts.Format == "junit" {
+					return cmdutil.WithHint(errors.New("--list prints a table or JSON, not JUnit"), "use --list alone or with --json")
+				}
+				opts.IO = f.IOStreams
+				if runF != nil {
+					return runF(cmd.Context(), opts)
+				}
+				return listChecks(opts)
+			}
+			if check != "" {
+				if len(opts.Only) > 0 || len(opts.Skip) > 0 {
+					return cmdutil.WithHint(errors.New("--check runs one check and cannot be combined with --only or --skip"), "use --only ID,ID for several")
+				}
+				opts.Only = []string{check}
+			}
 			p, err := f.RequireProvider(cmd)
 			if err != nil {
 				return err
 			}
 			opts.Provider = p
-			if opts.Format, err = format.Resolve(cmd); err != nil {
-				return err
-			}
 			if opts.URL == "" {
 				return cmdutil.WithHint(errors.New("no endpoint given"), "pass --to URL, e.g. --to http://127.0.0.1:8080/webhooks")
 			}
@@ -126,19 +150,30 @@ Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error
 		},
 	}
 	cmd.Flags().StringVar(&opts.URL, "to", "", "the `URL` of your webhook endpoint (required; no scheme means http://)")
+	cmd.Flags().StringVar(&check, "check", "", "run only the check with this `id`")
 	cmd.Flags().StringSliceVar(&opts.Only, "only", nil, "run only these checks (comma-separated `ids`)")
 	cmd.Flags().StringSliceVar(&opts.Skip, "skip", nil, "skip these checks (comma-separated `ids`)")
 	cmd.Flags().StringSliceVar(&eventTypes, "event", nil, "send signed deliveries of these event `types` only (default: every event)")
 	// The human format was called "table" before every command called it "text".
 	format = cmdutil.AddFormatFlags(cmd, []string{cmdutil.TextFormat, "json", "junit"}, "text (a table), json (NDJSON, one object per check) or junit").Alias("table", cmdutil.TextFormat)
+	cmd.Flags().BoolVar(&opts.List, "list", false, "list the checks and what each proves, and run none")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 0, "how long to wait for each answer (default: the provider's documented timeout, else 30s)")
 	cmdutil.AddSigningKeyFlags(cmd, &keyFlags)
 	completeChecks := func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return conformance.CheckIDs(), cobra.ShellCompDirectiveNoFileComp
 	}
+	_ = cmd.RegisterFlagCompletionFunc("check", completeChecks)
 	_ = cmd.RegisterFlagCompletionFunc("only", completeChecks)
 	_ = cmd.RegisterFlagCompletionFunc("skip", completeChecks)
 	return cmd
+}
+
+// listChecks prints every check and what it proves (--list).
+func listChecks(o *TestOptions) error {
+	if o.Format == "json" {
+		return render.ConformanceChecksJSON(o.IO.Out, conformance.Checks)
+	}
+	return render.ConformanceChecks(o.IO.Out, o.IO.IsStdoutTTY(), o.IO.TerminalWidth(), conformance.Checks)
 }
 
 func knownChecks(ids []string) error {

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http/httptest"
@@ -9,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/whk-cli/whk/internal/cmdutil"
+	"github.com/whk-cli/whk/internal/conformance"
 	"github.com/whk-cli/whk/internal/conformance/examples"
 	"github.com/whk-cli/whk/internal/iostreams"
 )
@@ -71,6 +74,9 @@ func TestTestUsageErrors(t *testing.T) {
 		{"unknown event", []string{"-p", "clment", "--secret", "s", "--to", "http://x", "--event", "nope"}, `unknown event "nope"`},
 		{"no secret", []string{"-p", "clment", "--to", "http://x"}, "none was given"},
 		{"no provider", []string{"--to", "http://x"}, "no provider given"},
+		{"unknown --check", []string{"-p", "clment", "--secret", "s", "--to", "http://x", "--check", "raw"}, `unknown check "raw"`},
+		{"--check with --only", []string{"-p", "clment", "--secret", "s", "--to", "http://x", "--check", "raw-body", "--only", "timeout"}, "cannot be combined with --only or --skip"},
+		{"--list as JUnit", []string{"--list", "--format", "junit"}, "--list prints a table or JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,7 +96,7 @@ func TestSelectedChecks(t *testing.T) {
 	}{
 		{"all", nil, nil, "<nil>"},
 		{"only keeps the suite's order", []string{"timeout", "duplicate"}, nil, "duplicate,timeout"},
-		{"skip", nil, []string{"signed-delivery", "timeout"}, "bad-signature,missing-signature,tampered-body,stale-timestamp,duplicate,retry,unknown-type"},
+		{"skip", nil, []string{"signed-delivery", "timeout"}, "bad-signature,missing-signature,tampered-body,raw-body,stale-timestamp,duplicate,retry,unknown-type"},
 		{"only then skip", []string{"retry", "duplicate"}, []string{"retry"}, "duplicate"},
 		{"nothing left", []string{"retry"}, []string{"retry"}, ""},
 	}
@@ -125,10 +131,10 @@ func TestRunTestAgainstTheExample(t *testing.T) {
 	if err := runTest(context.Background(), o); err != nil {
 		t.Fatalf("runTest: %v\n%s", err, out)
 	}
-	if !strings.HasPrefix(out.String(), "CHECK ") || strings.Count(out.String(), "\n") != 10 {
+	if !strings.HasPrefix(out.String(), "CHECK ") || strings.Count(out.String(), "\n") != 11 {
 		t.Errorf("stdout:\n%s", out)
 	}
-	if !strings.HasPrefix(errOut.String(), "8 passed, 0 failed, 1 skipped") {
+	if !strings.HasPrefix(errOut.String(), "9 passed, 0 failed, 1 skipped") {
 		t.Errorf("stderr: %s", errOut)
 	}
 
@@ -187,5 +193,64 @@ func TestRunTestUnreachable(t *testing.T) {
 		if out.Len() != 0 {
 			t.Errorf("%s: stdout %q, want nothing", tt.url, out)
 		}
+	}
+}
+
+func TestTestCheckRunsOneCheck(t *testing.T) {
+	o, err := parseTest(t, "-p", "clment", "--to", "http://127.0.0.1:9/", "--secret", "s", "--check", "raw-body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(selectedChecks(o.Only, o.Skip), ","); got != "raw-body" {
+		t.Errorf("--check raw-body selects %q", got)
+	}
+}
+
+// --list needs no provider, endpoint or secret, and names every check with what it
+// proves: one line each when piped, one JSON object each with --json.
+func TestTestList(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+		read func(line string) (id, proves string)
+	}{
+		{"table", []string{"--list"}, func(line string) (string, string) {
+			id, proves, _ := strings.Cut(line, " ")
+			return id, strings.TrimSpace(proves)
+		}},
+		{"json", []string{"--list", "--json"}, func(line string) (string, string) {
+			var v struct{ Check, Proves string }
+			if err := json.Unmarshal([]byte(line), &v); err != nil {
+				t.Errorf("%q: %v", line, err)
+			}
+			return v.Check, v.Proves
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, ios := testCmdFactory(t)
+			cmd := NewCmdTest(f, nil)
+			cmd.Flags().StringP("provider", "p", "", "")
+			cmd.SetArgs(tt.args)
+			cmd.SilenceErrors, cmd.SilenceUsage = true, true
+			if err := cmd.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			got := ios.Out.(*bytes.Buffer).String()
+			lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+			if tt.name == "table" {
+				if lines[0] != "CHECK              WHAT IT PROVES" {
+					t.Errorf("header %q", lines[0])
+				}
+				lines = lines[1:]
+			}
+			if len(lines) != len(conformance.Checks) {
+				t.Fatalf("%d lines for %d checks:\n%s", len(lines), len(conformance.Checks), got)
+			}
+			for i, c := range conformance.Checks {
+				if id, proves := tt.read(lines[i]); id != c.ID || proves != c.Proves() {
+					t.Errorf("line %d = %q, want check %s and what it proves", i, lines[i], c.ID)
+				}
+			}
+		})
 	}
 }

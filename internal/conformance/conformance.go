@@ -54,6 +54,7 @@ var Checks = []Check{
 	{CheckBadSignature, "a wrong signature is rejected with 4xx"},
 	{CheckMissingSignature, "a delivery without a signature is rejected with 4xx"},
 	{CheckTamperedBody, "a body altered after signing is rejected with 4xx"},
+	{CheckRawBody, "a correctly signed body that is not compact JSON is acknowledged: the raw bytes are verified, not a re-serialisation"},
 	{CheckStaleTimestamp, "a signed timestamp outside the tolerance is rejected with 4xx"},
 	{CheckDuplicate, "the same delivery sent twice is acknowledged twice"},
 	{CheckRetry, "a retry (same delivery id, signed again) is acknowledged"},
@@ -185,6 +186,8 @@ func (r *runner) run(ctx context.Context, id string) Result {
 		return r.missingSignature(ctx)
 	case CheckTamperedBody:
 		return r.tamperedBody(ctx)
+	case CheckRawBody:
+		return r.rawBody(ctx)
 	case CheckStaleTimestamp:
 		return r.staleTimestamp(ctx)
 	case CheckDuplicate:

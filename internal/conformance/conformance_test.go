@@ -105,6 +105,9 @@ func TestCarefulReceiverPassesForEveryProvider(t *testing.T) {
 			if p.Scheme.Name == catalog.SchemeOneflowSHA1 || p.Scheme.Name == catalog.SchemeHeaderToken {
 				wantSkip[conformance.CheckTamperedBody] = true
 			}
+			if p.Scheme.Name == catalog.SchemeOneflowSHA1 || p.Scheme.Name == catalog.SchemeHeaderToken || p.Scheme.Name == catalog.SchemeIroncladRSA {
+				wantSkip[conformance.CheckRawBody] = true
+			}
 			if p.Timeout == 0 {
 				wantSkip[conformance.CheckTimeout] = true
 			}
@@ -145,7 +148,10 @@ func TestCarelessReceiversAreNamed(t *testing.T) {
 			if !signsBody(p) {
 				return nil // the signature does not cover the body: re-encoding it is harmless
 			}
-			return []string{conformance.CheckSignedDelivery}
+			if p.Scheme.Name == catalog.SchemeIroncladRSA {
+				return []string{conformance.CheckSignedDelivery} // Ironclad signs a re-serialisation itself
+			}
+			return []string{conformance.CheckSignedDelivery, conformance.CheckRawBody}
 		}},
 		{receivertest.NoDedupe, func(*catalog.Provider) []string {
 			return []string{conformance.CheckDuplicate, conformance.CheckRetry}
@@ -305,5 +311,28 @@ func TestSignatureCheckTitles(t *testing.T) {
 	res := runAgainst(t, p, receivertest.Careful, func(o *conformance.Options) { o.Checks = []string{conformance.CheckBadSignature} })
 	if got := res[conformance.CheckBadSignature].Title; strings.Contains(got, "token") || strings.Contains(got, "field") {
 		t.Errorf("clment's title %q speaks of a token or field", got)
+	}
+}
+
+// TestReEncodingReceiverFailsOnlyRawBody: a receiver that verifies
+// JSON.stringify(JSON.parse(body)) passes every other check, because whk's other bodies
+// are compact already; raw-body is the one row that names it.
+func TestReEncodingReceiverFailsOnlyRawBody(t *testing.T) {
+	for _, p := range catalog.MustBuiltin().Providers() {
+		t.Run(p.ID, func(t *testing.T) {
+			res := runAgainst(t, p, receivertest.ReEncode, nil)
+			var want []string
+			switch p.Scheme.Name {
+			case catalog.SchemeHMACSHA256, catalog.SchemeStandardWebhooks:
+				want = []string{conformance.CheckRawBody}
+			}
+			if got := failed(res); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("failed %v, want %v", got, want)
+			}
+			const says = "rejected a correctly signed body that is not in canonical form: it verifies a re-serialisation, not the raw bytes"
+			if r := res[conformance.CheckRawBody]; want != nil && !strings.Contains(r.Detail, says) {
+				t.Errorf("raw-body detail %q does not say %q", r.Detail, says)
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/whk-cli/whk/internal/catalog"
+	"github.com/whk-cli/whk/internal/jsontree"
 	"github.com/whk-cli/whk/internal/signing"
 )
 
@@ -25,6 +26,10 @@ const (
 	NoVerify Flaw = "no-verify"
 	// ParseFirst decodes the body and verifies its re-encoding instead of the raw bytes.
 	ParseFirst Flaw = "parse-first"
+	// ReEncode verifies the body re-encoded compactly in its own key order, as
+	// JSON.stringify(JSON.parse(body)) does: right for every compact body, wrong for
+	// any other form.
+	ReEncode Flaw = "re-encode"
 	// NoDedupe refuses a delivery id it has seen (409 Conflict), as a unique key would.
 	NoDedupe Flaw = "no-dedupe"
 	// Status201 answers 201 Created instead of 200.
@@ -36,7 +41,7 @@ const (
 )
 
 // Flaws lists every flaw, for tests that run them all.
-var Flaws = []Flaw{NoVerify, ParseFirst, NoDedupe, Status201, CrashOnUnknown, Hang}
+var Flaws = []Flaw{NoVerify, ParseFirst, ReEncode, NoDedupe, Status201, CrashOnUnknown, Hang}
 
 // Receiver is an http.Handler for one provider's deliveries.
 type Receiver struct {
@@ -77,6 +82,14 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		body, _ = json.Marshal(doc)
+	}
+	if rc.Flaw == ReEncode {
+		v, err := jsontree.Parse(body)
+		if err != nil {
+			http.Error(w, "not JSON", http.StatusBadRequest)
+			return
+		}
+		body, _ = jsontree.Marshal(v)
 	}
 	if rc.Flaw != NoVerify {
 		res, err := rc.Scheme.Verify(body, r.Header, rc.Keys, signing.VerifyOptions{Now: time.Now()})

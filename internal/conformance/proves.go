@@ -1,0 +1,25 @@
+package conformance
+
+// proofs say, for each check, what its passing proves about the endpoint: `whk test
+// --list` prints them, and docs/guides/what-whk-test-proves.md gives each a paragraph.
+var proofs = map[string]string{
+	CheckSignedDelivery:   "the endpoint takes what the provider really sends: a correctly signed delivery of every event, with the provider's headers, is acknowledged under the provider's rule (Oneflow: exactly 200; others: any 2xx)",
+	CheckBadSignature:     "the endpoint checks the signature (CM.com Sign: the token; Oneflow: the signature field): one made with another secret or key is refused with a 4xx, not processed and not answered 5xx",
+	CheckMissingSignature: "a request without a signature (or token, or signature field) is refused with a 4xx, not taken as nothing to check",
+	CheckTamperedBody:     "the signature is checked against the body: a body changed after signing is refused (not applicable where the signature does not cover the body: Oneflow, CM.com Sign)",
+	CheckRawBody:          `the signature is checked over the bytes received, not a re-serialisation of the parsed JSON: correctly signed bodies that are indented, spaced, or escaped ("\/", "\u00e9") are acknowledged (not applicable where the signature does not cover the body, or, for Ironclad, covers a re-serialisation by design)`,
+	CheckStaleTimestamp:   "a signed timestamp 10 minutes in the past or the future is refused, so a captured delivery cannot be replayed later (only schemes that sign a timestamp: Standard Webhooks)",
+	CheckDuplicate:        "the same delivery sent twice is acknowledged twice: providers deliver at least once, and a refused duplicate is retried as a failure",
+	CheckRetry:            "a retry (same delivery id, signed again with a fresh timestamp or nonce) is acknowledged",
+	CheckUnknownType:      "an event type the endpoint does not know is acknowledged and ignored, not crashed on: providers add types (Clment ships changed payloads as new versioned types)",
+	CheckTimeout:          "every answer came within the provider's documented timeout (where none is documented whk says so, and waits 30s or --timeout)",
+}
+
+// Proves says what a passing check proves about the endpoint; its title when whk has
+// no more to say.
+func (c Check) Proves() string {
+	if p, ok := proofs[c.ID]; ok {
+		return p
+	}
+	return c.Title
+}
