@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/whk-cli/whk/internal/catalog"
@@ -117,6 +118,9 @@ type Config struct {
 	MaxBody   int64
 	// Seen bounds the duplicate check's memory (delivery ids remembered).
 	Seen int
+	// Recorder, when set, writes each delivery's record before its event is sent, and
+	// the event's Line says how that went (the "record" member).
+	Recorder *Recorder
 
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration
@@ -126,8 +130,10 @@ type Config struct {
 
 	Now func() time.Time
 	// Events receives every event, in the order they happen. Sends block: a slow
-	// reader slows the answers down rather than losing deliveries. Serve sends nothing
-	// after it returns; the caller closes the channel.
+	// reader slows the answers down rather than losing deliveries, until the drain
+	// after ctx is done runs out; events still waiting then are dropped (Unsent counts
+	// them; their records are written). Serve sends nothing after it returns; the
+	// caller closes the channel.
 	Events chan<- Event
 }
 
@@ -151,6 +157,9 @@ type Listener struct {
 	connMu   sync.Mutex
 	newConns map[net.Conn]struct{}
 	stopping bool
+
+	received atomic.Int64
+	unsent   atomic.Int64
 }
 
 // Listen binds cfg.Addr. Port 0 picks a free port; URL reports the real one.
@@ -220,6 +229,28 @@ func setDuration(d *time.Duration, def time.Duration) {
 	}
 }
 
+// Received is how many deliveries the listener has taken in (each one had its record
+// written, when recording, and its event sent unless Unsent counts it).
+func (l *Listener) Received() int { return int(l.received.Load()) }
+
+// Unsent is how many events were dropped because Events was not read during the
+// drain.
+func (l *Listener) Unsent() int { return int(l.unsent.Load()) }
+
+// emit sends ev, waiting for the reader until the drain ends.
+func (l *Listener) emit(ev Event) {
+	select {
+	case l.cfg.Events <- ev:
+		return
+	default:
+	}
+	select {
+	case l.cfg.Events <- ev:
+	case <-l.hardCtx.Done():
+		l.unsent.Add(1)
+	}
+}
+
 // URL is where the listener receives deliveries, with the real port.
 func (l *Listener) URL() string { return l.url }
 
@@ -278,7 +309,7 @@ type errorWriter struct{ l *Listener }
 func (w errorWriter) Write(p []byte) (int, error) {
 	if w.l.enter() {
 		defer w.l.leave()
-		w.l.cfg.Events <- Error{Err: errors.New(strings.TrimSpace(string(p)))}
+		w.l.emit(Error{Err: errors.New(strings.TrimSpace(string(p)))})
 	}
 	return len(p), nil
 }
@@ -349,7 +380,7 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	at := l.cfg.Now().UTC().Truncate(time.Microsecond)
 	if !l.inPath(r.URL.Path) {
 		http.Error(w, "whk listens at "+l.cfg.Path, http.StatusNotFound)
-		l.cfg.Events <- Rejected{At: at, Method: r.Method, Path: r.URL.RequestURI(), Status: http.StatusNotFound, Reason: "not under " + l.cfg.Path}
+		l.emit(Rejected{At: at, Method: r.Method, Path: r.URL.RequestURI(), Status: http.StatusNotFound, Reason: "not under " + l.cfg.Path})
 		return
 	}
 	body, tooBig, readErr := l.readBody(w, r)
@@ -381,7 +412,24 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		l.answer(w, r, d)
 	}
 	d.encode()
-	l.cfg.Events <- d
+	l.received.Add(1)
+	if l.cfg.Recorder != nil {
+		d.store(l.cfg.Recorder)
+	}
+	l.emit(d)
+}
+
+// store writes the record file, then adds the outcome to Line, the NDJSON line (the
+// file cannot say whether it was written). The record's last member is the outcome:
+// Line loses its closing brace and gains the member; its buffer is free to change, as
+// Write is done with it.
+func (d *Delivery) store(r *Recorder) {
+	s := r.Write(d.Record, d.Line)
+	d.Record.Stored = s
+	if n := len(d.Line); n >= 2 {
+		line := record.AppendStored(d.Line[:n-2], s)
+		d.Line = append(line, '}', '\n')
+	}
 }
 
 // JSON is the encoded record without Line's newline; nil when Line is.
