@@ -33,6 +33,10 @@ const (
 	DefaultIdleTimeout       = 60 * time.Second
 	DefaultForwardTimeout    = 30 * time.Second
 	DefaultDrainTimeout      = 30 * time.Second
+	// DefaultMaxConns bounds the connections open at once: each holds a file
+	// descriptor, and 20,000 idle keep-alive connections once left none for a record
+	// file. A development receiver needs far fewer.
+	DefaultMaxConns = 1024
 	// DefaultSeen is how many delivery ids the duplicate check remembers.
 	DefaultSeen = 100_000
 )
@@ -118,6 +122,9 @@ type Config struct {
 	MaxBody   int64
 	// Seen bounds the duplicate check's memory (delivery ids remembered).
 	Seen int
+	// MaxConns bounds the connections open at once. One more closes an idle
+	// keep-alive connection to make room, or is closed itself when none is idle.
+	MaxConns int
 	// Recorder, when set, writes each delivery's record before its event is sent, and
 	// the event's Line says how that went (the "record" member).
 	Recorder *Recorder
@@ -154,9 +161,12 @@ type Listener struct {
 	active int
 	closed bool
 
-	connMu   sync.Mutex
-	newConns map[net.Conn]struct{}
-	stopping bool
+	connMu    sync.Mutex
+	newConns  map[net.Conn]struct{}
+	idleConns map[net.Conn]struct{}
+	openConns int
+	stopping  bool
+	crowded   bool
 
 	received atomic.Int64
 	unsent   atomic.Int64
@@ -185,6 +195,9 @@ func Listen(cfg Config) (*Listener, error) {
 	if cfg.Seen <= 0 {
 		cfg.Seen = DefaultSeen
 	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
 	if cfg.Validator == nil {
 		cfg.Validator = schema.New(schemaOptions())
 	}
@@ -206,7 +219,7 @@ func Listen(cfg Config) (*Listener, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), newConns: map[net.Conn]struct{}{}}
+	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), newConns: map[net.Conn]struct{}{}, idleConns: map[net.Conn]struct{}{}}
 	l.url = "http://" + dialable(ln.Addr()) + cfg.Path
 	l.hardCtx, l.hardEnd = context.WithCancel(context.Background())
 	l.gate = sync.NewCond(&l.gateMu)
@@ -273,7 +286,7 @@ func (l *Listener) Serve(ctx context.Context) error {
 	}
 	l.cfg.Events <- Ready{URL: l.url}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(l.ln) }()
+	go func() { served <- srv.Serve(connLimit{l.ln, l}) }()
 	var err error
 	select {
 	case <-ctx.Done():
@@ -338,7 +351,8 @@ func (l *Listener) leave() {
 // which clients open ahead of need.
 const newConnGrace = 250 * time.Millisecond
 
-// track remembers the connections that have not sent a request yet.
+// track remembers the connections that have not sent a request yet, and the idle
+// ones.
 func (l *Listener) track(c net.Conn, s http.ConnState) {
 	l.connMu.Lock()
 	defer l.connMu.Unlock()
@@ -350,6 +364,78 @@ func (l *Listener) track(c net.Conn, s http.ConnState) {
 	} else {
 		delete(l.newConns, c)
 	}
+	if s == http.StateIdle {
+		l.idleConns[c] = struct{}{}
+	} else {
+		delete(l.idleConns, c)
+	}
+}
+
+// connLimit admits at most MaxConns connections at once.
+type connLimit struct {
+	net.Listener
+	l *Listener
+}
+
+func (cl connLimit) Accept() (net.Conn, error) {
+	for {
+		c, err := cl.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if cl.l.admit() {
+			return &countedConn{Conn: c, l: cl.l}, nil
+		}
+		c.Close()
+	}
+}
+
+// admit counts one more connection if there is room, making room by closing an idle
+// keep-alive connection (its client opens a new one when it needs it, as after
+// IdleTimeout). The first time it has to, it warns.
+func (l *Listener) admit() bool {
+	l.connMu.Lock()
+	var idle net.Conn
+	if l.openConns >= l.cfg.MaxConns {
+		for c := range l.idleConns {
+			idle = c
+			delete(l.idleConns, c)
+			break
+		}
+	}
+	ok := l.openConns < l.cfg.MaxConns || idle != nil
+	if ok {
+		l.openConns++
+	}
+	warn := !l.crowded && l.openConns >= l.cfg.MaxConns
+	l.crowded = l.crowded || warn
+	l.connMu.Unlock()
+	if idle != nil {
+		idle.Close()
+	}
+	if warn && l.enter() {
+		go func() {
+			defer l.leave()
+			l.emit(Error{Err: fmt.Errorf("%d connections are open, the most whk keeps: it closes idle ones, then refuses new ones", l.cfg.MaxConns)})
+		}()
+	}
+	return ok
+}
+
+// countedConn gives its place back once, when closed by whoever closes it first.
+type countedConn struct {
+	net.Conn
+	l    *Listener
+	once sync.Once
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(func() {
+		c.l.connMu.Lock()
+		c.l.openConns--
+		c.l.connMu.Unlock()
+	})
+	return c.Conn.Close()
 }
 
 // cutOffNewConns gives connections without a request newConnGrace to send one.
