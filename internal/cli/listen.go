@@ -74,7 +74,10 @@ request is on disk when listen exits. The CM.com Sign token header shows as
 [redacted] in output and records; secrets are never written.
 
 The answer is 200, or --status CODE to test a sender's retries, or with --forward-to
-the answer of your app, to which the request is relayed unchanged.
+the answer of your app, to which the request is relayed unchanged; the app's answer,
+a redirect too, goes back to the sender as it is (the record keeps its first
+--max-body bytes). A record that cannot be written is said on stderr at once, marked
+on its line ("record":{"status":"failed"}) and makes listen exit 1.
 
 A --path ending in "/" receives every path under it. Bodies over --max-body get 413;
 slow or idle clients are cut off. Ctrl-C or SIGTERM stops accepting, finishes the

@@ -74,7 +74,12 @@ type Forward struct {
 	// Header is the app's response header without hop-by-hop fields, relayed to the
 	// sender as it was (Content-Encoding included, so a gzipped answer stays readable).
 	Header http.Header
-	Body   []byte
+	// Body is the app's answer, its first MaxBody bytes when Truncated.
+	Body []byte
+	// Truncated means the answer was longer than MaxBody: the sender got all of it.
+	Truncated bool
+	// CutShort is set when relaying an answer longer than MaxBody failed half-way.
+	CutShort error
 	// Err is set when the app could not be reached; whk then answered 502.
 	Err error
 }
@@ -571,7 +576,7 @@ func (l *Listener) answerStatus(w http.ResponseWriter, rec *record.Record, statu
 // answer replies to a delivery: 200, --status, or the --forward-to app's answer.
 func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery) {
 	if l.cfg.ForwardTo != "" {
-		fw := l.forward(r, d.Record.Body)
+		fw := l.forward(w, r, d.Record.Body)
 		d.Forward = fw
 		if fw.Err != nil {
 			d.Warnings = append(d.Warnings, "forward to "+fw.URL+" failed: "+fw.Err.Error())
@@ -580,12 +585,10 @@ func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery) {
 			d.Record.Response.Body = msg
 			return
 		}
-		for k, v := range fw.Header {
-			w.Header()[k] = v
+		if fw.CutShort != nil {
+			d.Warnings = append(d.Warnings, "relaying the app's answer failed part-way: "+fw.CutShort.Error())
 		}
-		w.WriteHeader(fw.Status)
-		w.Write(fw.Body)
-		d.Record.Response = &record.Response{Status: fw.Status, Body: string(fw.Body)}
+		d.Record.Response = fw.response()
 		return
 	}
 	status := http.StatusOK
