@@ -2,6 +2,7 @@ package listener
 
 import (
 	"bufio"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -93,5 +94,69 @@ func TestConnectionLimit(t *testing.T) {
 	}
 	if warnings != 1 {
 		t.Errorf("%d warnings, want 1", warnings)
+	}
+}
+
+// startBody opens a connection and sends a request's headers and the first half of its
+// body of size n: the listener holds n bytes of its budget until the rest arrives.
+func startBody(t *testing.T, url string, n int) (c net.Conn, finish func() (int, error)) {
+	t.Helper()
+	c = dialAddr(t, url)
+	body := []byte(`{"pad":"` + strings.Repeat("x", n-10) + `"}`)
+	fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", len(body))
+	c.Write(body[:n/2])
+	return c, func() (int, error) {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := c.Write(body[n/2:]); err != nil {
+			return 0, err
+		}
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			return 0, err
+		}
+		res.Body.Close()
+		return res.StatusCode, nil
+	}
+}
+
+// The bodies being read at once stay within MaxInFlight: one that does not fit waits
+// for room, and gets 503 with Retry-After when none comes in time.
+func TestBodiesInFlightAreBounded(t *testing.T) {
+	defer func(d time.Duration) { inFlightWait = d }(inFlightWait)
+	inFlightWait = 300 * time.Millisecond
+	const size = 40 << 10
+	r := start(t, Config{MaxBody: 64 << 10, MaxInFlight: 64 << 10})
+
+	_, finishFirst := startBody(t, r.url, size)
+	time.Sleep(50 * time.Millisecond) // the first one holds its bytes
+	second := dialAddr(t, r.url)
+	fmt.Fprintf(second, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", size)
+	second.SetDeadline(time.Now().Add(10 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(second), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != 503 || res.Header.Get("Retry-After") != "1" {
+		t.Errorf("a body with no room: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	second.Close() // its body never comes
+
+	// One that waits while the first finishes gets in.
+	_, finishThird := startBody(t, r.url, size)
+	time.Sleep(50 * time.Millisecond)
+	if code, err := finishFirst(); err != nil || code != 200 {
+		t.Fatalf("first: %d %v", code, err)
+	}
+	if code, err := finishThird(); err != nil || code != 200 {
+		t.Errorf("a body that waited for room: %d %v", code, err)
+	}
+	var busy int
+	for _, ev := range r.stop() {
+		if rj, ok := ev.(Rejected); ok && rj.Status == 503 {
+			busy++
+		}
+	}
+	if busy != 1 {
+		t.Errorf("%d busy rejections reported, want 1", busy)
 	}
 }

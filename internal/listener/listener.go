@@ -37,6 +37,9 @@ const (
 	// descriptor, and 20,000 idle keep-alive connections once left none for a record
 	// file. A development receiver needs far fewer.
 	DefaultMaxConns = 1024
+	// DefaultMaxInFlight bounds the body bytes handled at once (see MaxInFlight): a
+	// body costs about three times its size in memory while whk looks at it.
+	DefaultMaxInFlight = 32 << 20
 	// DefaultSeen is how many delivery ids the duplicate check remembers.
 	DefaultSeen = 100_000
 )
@@ -127,6 +130,10 @@ type Config struct {
 	MaxBody   int64
 	// Seen bounds the duplicate check's memory (delivery ids remembered).
 	Seen int
+	// MaxInFlight bounds the body bytes of the requests being handled at once (at
+	// least MaxBody); a body that finds no room within a few seconds gets 503 with
+	// Retry-After.
+	MaxInFlight int64
 	// MaxConns bounds the connections open at once. One more closes an idle
 	// keep-alive connection to make room, or is closed itself when none is idle.
 	MaxConns int
@@ -175,6 +182,10 @@ type Listener struct {
 
 	received atomic.Int64
 	unsent   atomic.Int64
+	inFlight atomic.Int64
+	roomMu   sync.Mutex
+	room     chan struct{} // closed when bytes are given back
+	waiting  int
 }
 
 // Listen binds cfg.Addr. Port 0 picks a free port; URL reports the real one.
@@ -200,6 +211,10 @@ func Listen(cfg Config) (*Listener, error) {
 	if cfg.Seen <= 0 {
 		cfg.Seen = DefaultSeen
 	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	cfg.MaxInFlight = max(cfg.MaxInFlight, cfg.MaxBody)
 	if cfg.MaxConns <= 0 {
 		cfg.MaxConns = DefaultMaxConns
 	}
@@ -224,7 +239,7 @@ func Listen(cfg Config) (*Listener, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), newConns: map[net.Conn]struct{}{}, idleConns: map[net.Conn]struct{}{}}
+	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), newConns: map[net.Conn]struct{}{}, idleConns: map[net.Conn]struct{}{}, room: make(chan struct{})}
 	l.url = "http://" + dialable(ln.Addr()) + cfg.Path
 	l.hardCtx, l.hardEnd = context.WithCancel(context.Background())
 	l.gate = sync.NewCond(&l.gateMu)
@@ -474,7 +489,20 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		l.emit(Rejected{At: at, Method: r.Method, Path: r.URL.RequestURI(), Status: http.StatusNotFound, Reason: "not under " + l.cfg.Path})
 		return
 	}
-	body, tooBig, readErr := l.readBody(w, r)
+	var held int64
+	defer func() { l.release(held) }()
+	body, tooBig, readErr := l.readBody(w, r, &held)
+	if readErr == errBusy {
+		// Each body costs a few times its size while whk looks at it: a bound on the
+		// bytes in flight bounds the memory (30 bodies of 10 MiB at once took 950 MB).
+		// Closing the connection spares reading a body nobody will look at.
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Connection", "close")
+		http.Error(w, "whk is busy with other large bodies: retry", http.StatusServiceUnavailable)
+		l.emit(Rejected{At: at, Method: r.Method, Path: r.URL.RequestURI(), Status: http.StatusServiceUnavailable,
+			Reason: fmt.Sprintf("more than %d bytes of bodies at once; answered Retry-After: 1", l.cfg.MaxInFlight)})
+		return
+	}
 	rec := &record.Record{
 		Kind:       record.KindDelivery,
 		ReceivedAt: at,
@@ -542,13 +570,21 @@ func (d *Delivery) encode() {
 	d.Line = append(line, '\n')
 }
 
-// readBody reads the body up to MaxBody. tooBig is true when the body is larger
-// (by Content-Length, or by reading one byte more).
-func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (body []byte, tooBig bool, err error) {
+// errBusy means the body would take the bodies in flight over MaxInFlight.
+var errBusy = errors.New("too many body bytes in flight")
+
+// readBody reads the body up to MaxBody, adding the bytes it holds to *held (taken
+// from the in-flight budget; the caller gives them back). tooBig is true when the
+// body is larger (by Content-Length, or by reading one byte more); err is errBusy
+// when the budget has no room for it.
+func (l *Listener) readBody(w http.ResponseWriter, r *http.Request, held *int64) (body []byte, tooBig bool, err error) {
 	if r.ContentLength > l.cfg.MaxBody {
 		return nil, true, nil
 	}
 	if r.ContentLength >= 0 {
+		if !l.hold(r, held, r.ContentLength) {
+			return nil, false, errBusy
+		}
 		// net/http ends the body at Content-Length: read it into a buffer of that
 		// size rather than growing one (io.ReadAll allocates about three times).
 		body = make([]byte, r.ContentLength)
@@ -558,12 +594,89 @@ func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (body []byte
 		}
 		return body[:n], false, err
 	}
-	body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, l.cfg.MaxBody))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, true, nil
+	// No length given (chunked): hold the buffer's size as it grows.
+	rd := http.MaxBytesReader(w, r.Body, l.cfg.MaxBody)
+	body = make([]byte, 0, 512)
+	for {
+		if len(body) == cap(body) {
+			grown := append(body, 0)[:len(body)]
+			if !l.hold(r, held, int64(cap(grown)-cap(body))) {
+				return nil, false, errBusy
+			}
+			body = grown
+		}
+		n, err := rd.Read(body[len(body):cap(body)])
+		body = body[:len(body)+n]
+		var mbe *http.MaxBytesError
+		switch {
+		case err == io.EOF:
+			return body, false, nil
+		case errors.As(err, &mbe):
+			return nil, true, nil
+		case err != nil:
+			return body, false, err
+		}
 	}
-	return body, false, err
+}
+
+// inFlightWait is how long a body waits for room in the in-flight budget before it
+// is answered 503: a burst of large bodies is taken a few at a time. A variable for
+// the tests.
+var inFlightWait = 5 * time.Second
+
+// hold takes n bytes from the in-flight budget for a request r that holds *held,
+// waiting up to inFlightWait for other requests to give some back.
+func (l *Listener) hold(r *http.Request, held *int64, n int64) bool {
+	var timer *time.Timer
+	for {
+		if l.inFlight.Add(n) <= l.cfg.MaxInFlight {
+			*held += n
+			return true
+		}
+		l.inFlight.Add(-n)
+		if timer == nil {
+			timer = time.NewTimer(inFlightWait)
+			defer timer.Stop()
+		}
+		l.roomMu.Lock()
+		l.waiting++
+		room := l.room
+		l.roomMu.Unlock()
+		// Check again: bytes given back before waiting was counted woke no one.
+		gaveUp := false
+		if l.inFlight.Load()+n > l.cfg.MaxInFlight {
+			select {
+			case <-room:
+			case <-timer.C:
+				gaveUp = true
+			case <-r.Context().Done():
+				gaveUp = true
+			case <-l.hardCtx.Done():
+				gaveUp = true
+			}
+		}
+		l.roomMu.Lock()
+		l.waiting--
+		l.roomMu.Unlock()
+		if gaveUp {
+			return false
+		}
+	}
+}
+
+// release gives a request's body bytes back to the in-flight budget and wakes the
+// requests waiting for room.
+func (l *Listener) release(held int64) {
+	if held == 0 {
+		return
+	}
+	l.inFlight.Add(-held)
+	l.roomMu.Lock()
+	if l.waiting > 0 {
+		close(l.room)
+		l.room = make(chan struct{})
+	}
+	l.roomMu.Unlock()
 }
 
 func (l *Listener) answerStatus(w http.ResponseWriter, rec *record.Record, status int, body string) {
