@@ -57,8 +57,9 @@ type Delivery struct {
 	// Record is the delivery record of the CLI contract, secrets redacted.
 	Record *record.Record
 	// Line is Record.Marshal() and a newline, encoded once in the request's goroutine:
-	// the NDJSON line and the record file's content, shared by both. Nil when the
-	// record cannot be encoded.
+	// the NDJSON line. The record file holds the same bytes without the last member,
+	// "record", which says whether that file was written (present only with a
+	// Recorder). Nil when the record cannot be encoded.
 	Line []byte
 	// Types are every event type the body names (Oneflow sends several).
 	Types []string
