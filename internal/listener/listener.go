@@ -186,7 +186,7 @@ type Listener struct {
 	inFlight atomic.Int64
 	roomMu   sync.Mutex
 	room     chan struct{} // closed when bytes are given back
-	waiting  int
+	waiting  atomic.Int32
 }
 
 // Listen binds cfg.Addr. Port 0 picks a free port; URL reports the real one.
@@ -639,8 +639,8 @@ func (l *Listener) hold(r *http.Request, held *int64, n int64) bool {
 			timer = time.NewTimer(inFlightWait)
 			defer timer.Stop()
 		}
+		l.waiting.Add(1)
 		l.roomMu.Lock()
-		l.waiting++
 		room := l.room
 		l.roomMu.Unlock()
 		// Check again: bytes given back before waiting was counted woke no one.
@@ -656,9 +656,7 @@ func (l *Listener) hold(r *http.Request, held *int64, n int64) bool {
 				gaveUp = true
 			}
 		}
-		l.roomMu.Lock()
-		l.waiting--
-		l.roomMu.Unlock()
+		l.waiting.Add(-1)
 		if gaveUp {
 			return false
 		}
@@ -672,11 +670,12 @@ func (l *Listener) release(held int64) {
 		return
 	}
 	l.inFlight.Add(-held)
-	l.roomMu.Lock()
-	if l.waiting > 0 {
-		close(l.room)
-		l.room = make(chan struct{})
+	if l.waiting.Load() == 0 {
+		return
 	}
+	l.roomMu.Lock()
+	close(l.room)
+	l.room = make(chan struct{})
 	l.roomMu.Unlock()
 }
 
