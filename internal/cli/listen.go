@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -73,7 +74,10 @@ request is on disk when listen exits. The CM.com Sign token header shows as
 [redacted] in output and records; secrets are never written.
 
 The answer is 200, or --status CODE to test a sender's retries, or with --forward-to
-the answer of your app, to which the request is relayed unchanged.
+the answer of your app, to which the request is relayed unchanged; the app's answer,
+a redirect too, goes back to the sender as it is (the record keeps its first
+--max-body bytes). A record that cannot be written is said on stderr at once, marked
+on its line ("record":{"status":"failed"}) and makes listen exit 1.
 
 A --path ending in "/" receives every path under it. Bodies over --max-body get 413;
 slow or idle clients are cut off. Ctrl-C or SIGTERM stops accepting, finishes the
@@ -200,7 +204,12 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		// One writer: files in one directory serialise on its lock in the kernel, and
 		// more writers only spin on it (measured: 1 writer 18-19k req/s, 2 writers 17k,
 		// 4 writers 16k on the listen benchmark).
-		if rec, err = listener.NewRecorder(o.RecordDir, 1); err != nil {
+		// The first record that cannot be written is said at once, on stderr, which
+		// does not wait for stdout; the rest are counted for the exit.
+		firstFailure := func(err error) {
+			fmt.Fprintf(o.IO.ErrOut, "whk: error: a record could not be written (%v); listen goes on, exits 1 and counts the records lost\n", err)
+		}
+		if rec, err = listener.NewRecorder(o.RecordDir, 1, firstFailure); err != nil {
 			return cmdutil.WithHint(fmt.Errorf("cannot record into %s: %w", o.RecordDir, err), "pass a writable directory to --record")
 		}
 	}
@@ -210,12 +219,19 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		// less often buys throughput for a little memory (measured: about 1.2-2x req/s
 		// on the listen benchmark).
 		debug.SetGCPercent(400)
+		if os.Getenv("GOMEMLIMIT") == "" {
+			// ... but not with large bodies, where a heap five times the live bytes
+			// is hundreds of MB: past this soft limit the collector runs as often as
+			// it must (measured: 30 bodies of 10 MiB at once peaked at 485 MB
+			// without it).
+			debug.SetMemoryLimit(listenMemoryLimit)
+		}
 	}
 	events := make(chan listener.Event, 1024)
 	cfg := listener.Config{
 		Addr: o.Addr, Path: o.Path, Catalog: o.Catalog, Provider: o.Provider, Keys: o.Keys,
 		AuthHeader: o.AuthHeader, Tolerance: o.Tolerance, Status: o.Status, ForwardTo: o.ForwardTo,
-		Client: o.HTTPClient, MaxBody: o.MaxBody, Now: o.Now, Events: events,
+		Client: o.HTTPClient, MaxBody: o.MaxBody, Now: o.Now, Events: events, Recorder: rec,
 	}
 	if o.configure != nil {
 		o.configure(&cfg)
@@ -257,7 +273,7 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		}
 	}
 	pr := render.NewListenPrinter(o.IO.Out, render.ListenOptions{Mode: mode, Colour: o.IO.ColourEnabled(), Verbose: o.Verbose})
-	received := 0
+	var printed atomic.Int64
 	done := make(chan struct{})
 	// One goroutine owns stdout: lines and blocks never interleave.
 	go func() {
@@ -275,11 +291,8 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 					fmt.Fprintln(errOut, "whk: "+n)
 				}
 			case *listener.Delivery:
-				received++
 				out.Write(pr.Delivery(ev))
-				if rec != nil {
-					rec.Add(ev.Record, ev.Line)
-				}
+				printed.Add(1)
 			case listener.Rejected:
 				flush()
 				fmt.Fprint(errOut, render.Rejected(ev))
@@ -295,25 +308,66 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		flush()
 	}()
 
+	// The drain has one deadline, counted from the stop: Serve keeps the requests in
+	// flight until then, and stdout, if nobody reads it, gets what is left of it (at
+	// least printGrace) before listen gives up on the lines still waiting.
+	var stoppedAt atomic.Pointer[time.Time]
+	stopWatch := context.AfterFunc(ctx, func() { now := time.Now(); stoppedAt.Store(&now) })
+	defer stopWatch()
 	serveErr := l.Serve(ctx)
 	close(events)
-	<-done
+	deadline := time.Now()
+	if at := stoppedAt.Load(); at != nil {
+		drain := cfg.DrainTimeout
+		if drain <= 0 {
+			drain = listener.DefaultDrainTimeout
+		}
+		deadline = at.Add(drain)
+	}
+	wait := time.NewTimer(max(time.Until(deadline), printGrace))
+	stdoutStuck := false
+	select {
+	case <-done:
+		wait.Stop()
+	case <-wait.C:
+		stdoutStuck = true
+	}
+	received := l.Received()
 	summary := fmt.Sprintf("whk: received %d %s", received, plural(received, "delivery", "deliveries"))
 	var recErr error
 	if rec != nil {
 		written, err := rec.Close()
 		recErr = err
 		summary += fmt.Sprintf(", recorded %d in %s", written, rec.Dir())
+		var lost *listener.RecordsLostError
+		if errors.As(err, &lost) {
+			summary += fmt.Sprintf(", %d could not be written", lost.Failed)
+		}
 	}
 	fmt.Fprintln(errOut, summary)
-	if serveErr != nil {
+	var lost *listener.RecordsLostError
+	switch {
+	case errors.As(recErr, &lost):
+		return &cmdutil.LossError{Err: lost, Hint: "first: " + lost.First.Error() + "; check that " + o.RecordDir + " exists, is writable and has free space"}
+	case stdoutStuck:
+		n := received - int(printed.Load())
+		return &cmdutil.LossError{Err: fmt.Errorf("%d %s not printed: stdout was not read during the drain", n, plural(n, "delivery was", "deliveries were")), Hint: "read listen's output, or use --record DIR to keep every delivery"}
+	case serveErr != nil:
 		return &cmdutil.FailedError{Err: fmt.Errorf("listener stopped: %w", serveErr)}
-	}
-	if recErr != nil {
+	case recErr != nil:
 		return &cmdutil.FailedError{Err: recErr, Hint: "check free space and permissions of " + o.RecordDir}
 	}
 	return nil
 }
+
+// listenMemoryLimit is the heap size past which listen's collector stops trading
+// memory for throughput: well above what small deliveries need, about four times the
+// body bytes the listener holds at once by default (listener.DefaultMaxInFlight).
+const listenMemoryLimit = 128 << 20
+
+// printGrace is the least time listen gives stdout to take the last lines once the
+// listener has stopped, even when the drain used all its time.
+const printGrace = time.Second
 
 func plural(n int, one, many string) string {
 	if n == 1 {

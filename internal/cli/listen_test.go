@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -20,6 +22,7 @@ import (
 	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/iostreams"
 	"github.com/whk-cli/whk/internal/keys"
+	"github.com/whk-cli/whk/internal/listener"
 	"github.com/whk-cli/whk/internal/record"
 	"github.com/whk-cli/whk/internal/signing"
 )
@@ -315,5 +318,102 @@ func TestListenKeysDefaultToIroncladTestKey(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(o.Notes, "\n"), "signatures are unchecked") {
 		t.Errorf("notes %q", o.Notes)
+	}
+}
+
+// stuckWriter passes its first write (the ready line) on and then blocks, as a stdout
+// nobody reads does, until the test ends.
+type stuckWriter struct {
+	first   atomic.Bool
+	ready   *lockedBuffer
+	release chan struct{}
+}
+
+func (w *stuckWriter) Write(p []byte) (int, error) {
+	if w.first.CompareAndSwap(false, true) {
+		return w.ready.Write(p)
+	}
+	<-w.release
+	return len(p), nil
+}
+
+// A stdout nobody reads holds back neither the records nor the stop: every delivery
+// that arrived is recorded, the drain ends on time, and listen says how many lines it
+// could not print (exit 1).
+func TestListenStuckStdoutNeitherLosesRecordsNorHoldsTheDrain(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rec")
+	ready := &lockedBuffer{}
+	stuck := &stuckWriter{ready: ready, release: make(chan struct{})}
+	t.Cleanup(func() { close(stuck.release) })
+	ios, _, _, _ := iostreams.Test()
+	errOut := &lockedBuffer{}
+	ios.Out, ios.ErrOut = stuck, errOut
+	const drain = 300 * time.Millisecond
+	o := &ListenOptions{
+		IO: ios, Catalog: catalog.MustBuiltin(), Addr: "127.0.0.1:0", JSON: true, MaxBody: 1 << 20,
+		RecordDir: dir, Now: time.Now, HTTPClient: &http.Client{},
+		configure: func(c *listener.Config) { c.DrainTimeout = drain },
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- runListen(ctx, o) }()
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); url == ""; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no ready line")
+		}
+		var r struct{ URL string }
+		if json.Unmarshal([]byte(ready.String()), &r) == nil {
+			url = r.URL
+		}
+	}
+	// More deliveries than listen's event queue holds: the last ones wait on stdout
+	// without an answer, but their records are written first.
+	const total = 2000
+	var next atomic.Int64
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	for w := 0; w < 16; w++ {
+		go func() {
+			for next.Add(1) <= total {
+				if _, err := send(client, url, testDelivery(t)); err != nil {
+					return // cut off by the end of the drain
+				}
+			}
+		}()
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		entries, _ := os.ReadDir(dir)
+		// The queue full, one in the printer's hands, one waiting per connection.
+		if len(entries) >= 1024+1+16 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d records written", len(entries))
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	stopped := time.Now()
+	cancel()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("listen still draining 10 s after the stop, with a drain of 300 ms")
+	}
+	if took := time.Since(stopped); took > drain+printGrace+2*time.Second {
+		t.Errorf("the stop took %v", took)
+	}
+	var loss *cmdutil.LossError
+	if !errors.As(err, &loss) || cmdutil.ExitCode(err) != 1 {
+		t.Fatalf("err = %v (exit %d), want a LossError, exit 1", err, cmdutil.ExitCode(err))
+	}
+	if !strings.Contains(err.Error(), "not printed: stdout was not read during the drain") {
+		t.Errorf("error %q", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	want := fmt.Sprintf("received %d deliveries, recorded %d in %s", len(entries), len(entries), dir)
+	if !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr %q, want %q", errOut.String(), want)
 	}
 }

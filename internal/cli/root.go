@@ -59,8 +59,10 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
 	err := root.ExecuteContext(ctx)
-	if err != nil && ctx.Err() != nil && !errors.Is(err, cmdutil.ErrInterrupted) {
-		// A command cut short by Ctrl-C or SIGTERM exits 130 whatever it failed with.
+	var loss *cmdutil.LossError
+	if err != nil && ctx.Err() != nil && !errors.Is(err, cmdutil.ErrInterrupted) && !errors.As(err, &loss) {
+		// A command cut short by Ctrl-C or SIGTERM exits 130 whatever it failed with,
+		// unless it lost data on the way out (listen's records), which is exit 1.
 		err = fmt.Errorf("%w: %w", cmdutil.ErrInterrupted, err)
 	}
 	if line := cmdutil.ErrorLine(err); line != "" {

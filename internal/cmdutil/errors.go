@@ -49,12 +49,26 @@ type FailedError struct {
 func (e *FailedError) Error() string { return e.Err.Error() }
 func (e *FailedError) Unwrap() error { return e.Err }
 
+// LossError is a failure that stands even when the run was interrupted (exit 1, not
+// 130): `whk listen` stopped by Ctrl-C or SIGTERM exits 0 after a clean drain, so
+// records or output it lost on the way must not read as a mere interruption.
+type LossError struct {
+	Err  error
+	Hint string
+}
+
+func (e *LossError) Error() string { return e.Err.Error() }
+func (e *LossError) Unwrap() error { return e.Err }
+
 // ExitCode maps an error returned by a command to the process exit status.
 func ExitCode(err error) int {
 	var fe *FailedError
+	var le *LossError
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &le):
+		return ExitCheckFailed
 	case errors.Is(err, ErrInterrupted):
 		return ExitInterrupted
 	case errors.Is(err, ErrCheckFailed), errors.As(err, &fe):
@@ -66,13 +80,16 @@ func ExitCode(err error) int {
 // ErrorLine formats err as the one line whk prints on stderr, or "" when the command
 // has already reported the failure itself.
 func ErrorLine(err error) string {
-	if err == nil || errors.Is(err, ErrCheckFailed) || errors.Is(err, ErrInterrupted) {
+	var le *LossError
+	if err == nil || !errors.As(err, &le) && (errors.Is(err, ErrCheckFailed) || errors.Is(err, ErrInterrupted)) {
 		return ""
 	}
 	hint := ""
 	var ue *UsageError
 	var fe *FailedError
-	if errors.As(err, &ue) {
+	if errors.As(err, &le) {
+		hint = le.Hint
+	} else if errors.As(err, &ue) {
 		hint = ue.Hint
 	} else if errors.As(err, &fe) {
 		hint = fe.Hint

@@ -6,15 +6,20 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"unicode/utf8"
+
+	"github.com/whk-cli/whk/internal/record"
 )
 
 // hopHeaders are connection-level headers a proxy must not relay (RFC 9110 §7.6.1).
 var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
 
-// forward relays the request to the app: same method, headers and body bytes, the
-// request's query added to the URL when the URL has none. The app's answer is read up
-// to MaxBody.
-func (l *Listener) forward(r *http.Request, body []byte) *Forward {
+// forward relays the request to the app (same method, headers and body bytes, the
+// request's query added to the URL when the URL has none) and the app's answer to the
+// sender: status, headers and every byte, redirects included, as the app gave them.
+// Forward keeps the first MaxBody bytes of the answer. When the app cannot be reached
+// or its answer's start cannot be read, nothing is written to w and Err says why.
+func (l *Listener) forward(w http.ResponseWriter, r *http.Request, body []byte) *Forward {
 	fw := &Forward{URL: l.cfg.ForwardTo}
 	target := l.cfg.ForwardTo
 	if u, err := url.Parse(target); err == nil && u.RawQuery == "" && r.URL.RawQuery != "" {
@@ -50,11 +55,37 @@ func (l *Listener) forward(r *http.Request, body []byte) *Forward {
 		fw.Header.Del(h)
 	}
 	fw.Header.Del("Content-Length") // set from the body whk writes
-	fw.Body, err = io.ReadAll(io.LimitReader(res.Body, l.cfg.MaxBody))
-	if err != nil {
+	if fw.Body, err = io.ReadAll(io.LimitReader(res.Body, l.cfg.MaxBody)); err != nil {
 		fw.Err = err
+		return fw
+	}
+	for k, v := range fw.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(fw.Status)
+	w.Write(fw.Body)
+	if int64(len(fw.Body)) < l.cfg.MaxBody {
+		return fw
+	}
+	// An answer longer than the record keeps still reaches the sender whole.
+	n, err := io.Copy(w, res.Body)
+	fw.Truncated = n > 0
+	if err != nil {
+		fw.CutShort = err
 	}
 	return fw
+}
+
+// response is the record of the app's answer: its text, or its bytes when they are not
+// UTF-8 text.
+func (fw *Forward) response() *record.Response {
+	rr := &record.Response{Status: fw.Status, Truncated: fw.Truncated}
+	if utf8.Valid(fw.Body) {
+		rr.Body = string(fw.Body)
+	} else {
+		rr.BodyBase64 = fw.Body
+	}
+	return rr
 }
 
 // relayClient returns a copy of c (or a new client) whose transport never asks for gzip
@@ -65,6 +96,9 @@ func relayClient(c *http.Client) *http.Client {
 		c = &http.Client{}
 	}
 	cc := *c
+	// A relay passes a redirect on to the sender: following it would post the
+	// delivery, token header and all, to wherever the app points.
+	cc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	switch t := cc.Transport.(type) {
 	case nil:
 		dt := http.DefaultTransport.(*http.Transport).Clone()

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/whk-cli/whk/internal/catalog"
@@ -32,6 +33,13 @@ const (
 	DefaultIdleTimeout       = 60 * time.Second
 	DefaultForwardTimeout    = 30 * time.Second
 	DefaultDrainTimeout      = 30 * time.Second
+	// DefaultMaxConns bounds the connections open at once: each holds a file
+	// descriptor, and 20,000 idle keep-alive connections once left none for a record
+	// file. A development receiver needs far fewer.
+	DefaultMaxConns = 1024
+	// DefaultMaxInFlight bounds the body bytes handled at once (see MaxInFlight): a
+	// body costs about three times its size in memory while whk looks at it.
+	DefaultMaxInFlight = 32 << 20
 	// DefaultSeen is how many delivery ids the duplicate check remembers: a 16-byte
 	// digest each, about 4 MB for all of them whatever the ids hold (measured).
 	DefaultSeen = 100_000
@@ -50,8 +58,9 @@ type Delivery struct {
 	// Record is the delivery record of the CLI contract, secrets redacted.
 	Record *record.Record
 	// Line is Record.Marshal() and a newline, encoded once in the request's goroutine:
-	// the NDJSON line and the record file's content, shared by both. Nil when the
-	// record cannot be encoded.
+	// the NDJSON line. The record file holds the same bytes without the last member,
+	// "record", which says whether that file was written (present only with a
+	// Recorder). Nil when the record cannot be encoded.
 	Line []byte
 	// Types are every event type the body names (Oneflow sends several).
 	Types []string
@@ -70,7 +79,12 @@ type Forward struct {
 	// Header is the app's response header without hop-by-hop fields, relayed to the
 	// sender as it was (Content-Encoding included, so a gzipped answer stays readable).
 	Header http.Header
-	Body   []byte
+	// Body is the app's answer, its first MaxBody bytes when Truncated.
+	Body []byte
+	// Truncated means the answer was longer than MaxBody: the sender got all of it.
+	Truncated bool
+	// CutShort is set when relaying an answer longer than MaxBody failed half-way.
+	CutShort error
 	// Err is set when the app could not be reached; whk then answered 502.
 	Err error
 }
@@ -117,6 +131,16 @@ type Config struct {
 	MaxBody   int64
 	// Seen bounds the duplicate check's memory (delivery ids remembered).
 	Seen int
+	// MaxInFlight bounds the body bytes of the requests being handled at once (at
+	// least MaxBody); a body that finds no room within a few seconds gets 503 with
+	// Retry-After.
+	MaxInFlight int64
+	// MaxConns bounds the connections open at once. One more closes an idle
+	// keep-alive connection to make room, or is closed itself when none is idle.
+	MaxConns int
+	// Recorder, when set, writes each delivery's record before its event is sent, and
+	// the event's Line says how that went (the "record" member).
+	Recorder *Recorder
 
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration
@@ -126,8 +150,10 @@ type Config struct {
 
 	Now func() time.Time
 	// Events receives every event, in the order they happen. Sends block: a slow
-	// reader slows the answers down rather than losing deliveries. Serve sends nothing
-	// after it returns; the caller closes the channel.
+	// reader slows the answers down rather than losing deliveries, until the drain
+	// after ctx is done runs out; events still waiting then are dropped (Unsent counts
+	// them; their records are written). Serve sends nothing after it returns; the
+	// caller closes the channel.
 	Events chan<- Event
 }
 
@@ -149,9 +175,19 @@ type Listener struct {
 	active int
 	closed bool
 
-	connMu   sync.Mutex
-	newConns map[net.Conn]struct{}
-	stopping bool
+	connMu    sync.Mutex
+	newConns  map[net.Conn]struct{}
+	idleConns map[net.Conn]struct{}
+	openConns int
+	stopping  bool
+	crowded   bool
+
+	received atomic.Int64
+	unsent   atomic.Int64
+	inFlight atomic.Int64
+	roomMu   sync.Mutex
+	room     chan struct{} // closed when bytes are given back
+	waiting  atomic.Int32
 }
 
 // Listen binds cfg.Addr. Port 0 picks a free port; URL reports the real one.
@@ -177,6 +213,13 @@ func Listen(cfg Config) (*Listener, error) {
 	if cfg.Seen <= 0 {
 		cfg.Seen = DefaultSeen
 	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	cfg.MaxInFlight = max(cfg.MaxInFlight, cfg.MaxBody)
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -195,7 +238,7 @@ func Listen(cfg Config) (*Listener, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), check: newChecker(cfg), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), newConns: map[net.Conn]struct{}{}}
+	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), check: newChecker(cfg), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), newConns: map[net.Conn]struct{}{}, idleConns: map[net.Conn]struct{}{}, room: make(chan struct{})}
 	l.url = "http://" + dialable(ln.Addr()) + cfg.Path
 	l.hardCtx, l.hardEnd = context.WithCancel(context.Background())
 	l.gate = sync.NewCond(&l.gateMu)
@@ -224,6 +267,28 @@ func setDuration(d *time.Duration, def time.Duration) {
 	}
 }
 
+// Received is how many deliveries the listener has taken in (each one had its record
+// written, when recording, and its event sent unless Unsent counts it).
+func (l *Listener) Received() int { return int(l.received.Load()) }
+
+// Unsent is how many events were dropped because Events was not read during the
+// drain.
+func (l *Listener) Unsent() int { return int(l.unsent.Load()) }
+
+// emit sends ev, waiting for the reader until the drain ends.
+func (l *Listener) emit(ev Event) {
+	select {
+	case l.cfg.Events <- ev:
+		return
+	default:
+	}
+	select {
+	case l.cfg.Events <- ev:
+	case <-l.hardCtx.Done():
+		l.unsent.Add(1)
+	}
+}
+
 // URL is where the listener receives deliveries, with the real port.
 func (l *Listener) URL() string { return l.url }
 
@@ -246,7 +311,7 @@ func (l *Listener) Serve(ctx context.Context) error {
 	}
 	l.cfg.Events <- Ready{URL: l.url}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(l.ln) }()
+	go func() { served <- srv.Serve(connLimit{l.ln, l}) }()
 	var err error
 	select {
 	case <-ctx.Done():
@@ -282,7 +347,7 @@ type errorWriter struct{ l *Listener }
 func (w errorWriter) Write(p []byte) (int, error) {
 	if w.l.enter() {
 		defer w.l.leave()
-		w.l.cfg.Events <- Error{Err: errors.New(strings.TrimSpace(string(p)))}
+		w.l.emit(Error{Err: errors.New(strings.TrimSpace(string(p)))})
 	}
 	return len(p), nil
 }
@@ -311,7 +376,8 @@ func (l *Listener) leave() {
 // which clients open ahead of need.
 const newConnGrace = 250 * time.Millisecond
 
-// track remembers the connections that have not sent a request yet.
+// track remembers the connections that have not sent a request yet, and the idle
+// ones.
 func (l *Listener) track(c net.Conn, s http.ConnState) {
 	l.connMu.Lock()
 	defer l.connMu.Unlock()
@@ -323,6 +389,78 @@ func (l *Listener) track(c net.Conn, s http.ConnState) {
 	} else {
 		delete(l.newConns, c)
 	}
+	if s == http.StateIdle {
+		l.idleConns[c] = struct{}{}
+	} else {
+		delete(l.idleConns, c)
+	}
+}
+
+// connLimit admits at most MaxConns connections at once.
+type connLimit struct {
+	net.Listener
+	l *Listener
+}
+
+func (cl connLimit) Accept() (net.Conn, error) {
+	for {
+		c, err := cl.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if cl.l.admit() {
+			return &countedConn{Conn: c, l: cl.l}, nil
+		}
+		c.Close()
+	}
+}
+
+// admit counts one more connection if there is room, making room by closing an idle
+// keep-alive connection (its client opens a new one when it needs it, as after
+// IdleTimeout). The first time it has to, it warns.
+func (l *Listener) admit() bool {
+	l.connMu.Lock()
+	var idle net.Conn
+	if l.openConns >= l.cfg.MaxConns {
+		for c := range l.idleConns {
+			idle = c
+			delete(l.idleConns, c)
+			break
+		}
+	}
+	ok := l.openConns < l.cfg.MaxConns || idle != nil
+	if ok {
+		l.openConns++
+	}
+	warn := !l.crowded && l.openConns >= l.cfg.MaxConns
+	l.crowded = l.crowded || warn
+	l.connMu.Unlock()
+	if idle != nil {
+		idle.Close()
+	}
+	if warn && l.enter() {
+		go func() {
+			defer l.leave()
+			l.emit(Error{Err: fmt.Errorf("%d connections are open, the most whk keeps: it closes idle ones, then refuses new ones", l.cfg.MaxConns)})
+		}()
+	}
+	return ok
+}
+
+// countedConn gives its place back once, when closed by whoever closes it first.
+type countedConn struct {
+	net.Conn
+	l    *Listener
+	once sync.Once
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(func() {
+		c.l.connMu.Lock()
+		c.l.openConns--
+		c.l.connMu.Unlock()
+	})
+	return c.Conn.Close()
 }
 
 // cutOffNewConns gives connections without a request newConnGrace to send one.
@@ -353,10 +491,23 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	at := l.cfg.Now().UTC().Truncate(time.Microsecond)
 	if !l.inPath(r.URL.Path) {
 		http.Error(w, "whk listens at "+l.cfg.Path, http.StatusNotFound)
-		l.cfg.Events <- Rejected{At: at, Method: r.Method, Path: r.URL.RequestURI(), Status: http.StatusNotFound, Reason: "not under " + l.cfg.Path}
+		l.emit(Rejected{At: at, Method: r.Method, Path: r.URL.RequestURI(), Status: http.StatusNotFound, Reason: "not under " + l.cfg.Path})
 		return
 	}
-	body, tooBig, readErr := l.readBody(w, r)
+	var held int64
+	defer func() { l.release(held) }()
+	body, tooBig, readErr := l.readBody(w, r, &held)
+	if readErr == errBusy {
+		// Each body costs a few times its size while whk looks at it: a bound on the
+		// bytes in flight bounds the memory (30 bodies of 10 MiB at once took 950 MB).
+		// Closing the connection spares reading a body nobody will look at.
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Connection", "close")
+		http.Error(w, "whk is busy with other large bodies: retry", http.StatusServiceUnavailable)
+		l.emit(Rejected{At: at, Method: r.Method, Path: r.URL.RequestURI(), Status: http.StatusServiceUnavailable,
+			Reason: fmt.Sprintf("more than %d bytes of bodies at once; answered Retry-After: 1", l.cfg.MaxInFlight)})
+		return
+	}
 	rec := &record.Record{
 		Kind:       record.KindDelivery,
 		ReceivedAt: at,
@@ -385,7 +536,24 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		l.answer(w, r, d)
 	}
 	d.encode()
-	l.cfg.Events <- d
+	l.received.Add(1)
+	if l.cfg.Recorder != nil {
+		d.store(l.cfg.Recorder)
+	}
+	l.emit(d)
+}
+
+// store writes the record file, then adds the outcome to Line, the NDJSON line (the
+// file cannot say whether it was written). The record's last member is the outcome:
+// Line loses its closing brace and gains the member; its buffer is free to change, as
+// Write is done with it.
+func (d *Delivery) store(r *Recorder) {
+	s := r.Write(d.Record, d.Line)
+	d.Record.Stored = s
+	if n := len(d.Line); n >= 2 {
+		line := record.AppendStored(d.Line[:n-2], s)
+		d.Line = append(line, '}', '\n')
+	}
 }
 
 // JSON is the encoded record without Line's newline; nil when Line is.
@@ -407,13 +575,21 @@ func (d *Delivery) encode() {
 	d.Line = append(line, '\n')
 }
 
-// readBody reads the body up to MaxBody. tooBig is true when the body is larger
-// (by Content-Length, or by reading one byte more).
-func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (body []byte, tooBig bool, err error) {
+// errBusy means the body would take the bodies in flight over MaxInFlight.
+var errBusy = errors.New("too many body bytes in flight")
+
+// readBody reads the body up to MaxBody, adding the bytes it holds to *held (taken
+// from the in-flight budget; the caller gives them back). tooBig is true when the
+// body is larger (by Content-Length, or by reading one byte more); err is errBusy
+// when the budget has no room for it.
+func (l *Listener) readBody(w http.ResponseWriter, r *http.Request, held *int64) (body []byte, tooBig bool, err error) {
 	if r.ContentLength > l.cfg.MaxBody {
 		return nil, true, nil
 	}
 	if r.ContentLength >= 0 {
+		if !l.hold(r, held, r.ContentLength) {
+			return nil, false, errBusy
+		}
 		// net/http ends the body at Content-Length: read it into a buffer of that
 		// size rather than growing one (io.ReadAll allocates about three times).
 		body = make([]byte, r.ContentLength)
@@ -423,12 +599,88 @@ func (l *Listener) readBody(w http.ResponseWriter, r *http.Request) (body []byte
 		}
 		return body[:n], false, err
 	}
-	body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, l.cfg.MaxBody))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, true, nil
+	// No length given (chunked): hold the buffer's size as it grows.
+	rd := http.MaxBytesReader(w, r.Body, l.cfg.MaxBody)
+	body = make([]byte, 0, 512)
+	for {
+		if len(body) == cap(body) {
+			grown := append(body, 0)[:len(body)]
+			if !l.hold(r, held, int64(cap(grown)-cap(body))) {
+				return nil, false, errBusy
+			}
+			body = grown
+		}
+		n, err := rd.Read(body[len(body):cap(body)])
+		body = body[:len(body)+n]
+		var mbe *http.MaxBytesError
+		switch {
+		case err == io.EOF:
+			return body, false, nil
+		case errors.As(err, &mbe):
+			return nil, true, nil
+		case err != nil:
+			return body, false, err
+		}
 	}
-	return body, false, err
+}
+
+// inFlightWait is how long a body waits for room in the in-flight budget before it
+// is answered 503: a burst of large bodies is taken a few at a time. A variable for
+// the tests.
+var inFlightWait = 5 * time.Second
+
+// hold takes n bytes from the in-flight budget for a request r that holds *held,
+// waiting up to inFlightWait for other requests to give some back.
+func (l *Listener) hold(r *http.Request, held *int64, n int64) bool {
+	var timer *time.Timer
+	for {
+		if l.inFlight.Add(n) <= l.cfg.MaxInFlight {
+			*held += n
+			return true
+		}
+		l.inFlight.Add(-n)
+		if timer == nil {
+			timer = time.NewTimer(inFlightWait)
+			defer timer.Stop()
+		}
+		l.waiting.Add(1)
+		l.roomMu.Lock()
+		room := l.room
+		l.roomMu.Unlock()
+		// Check again: bytes given back before waiting was counted woke no one.
+		gaveUp := false
+		if l.inFlight.Load()+n > l.cfg.MaxInFlight {
+			select {
+			case <-room:
+			case <-timer.C:
+				gaveUp = true
+			case <-r.Context().Done():
+				gaveUp = true
+			case <-l.hardCtx.Done():
+				gaveUp = true
+			}
+		}
+		l.waiting.Add(-1)
+		if gaveUp {
+			return false
+		}
+	}
+}
+
+// release gives a request's body bytes back to the in-flight budget and wakes the
+// requests waiting for room.
+func (l *Listener) release(held int64) {
+	if held == 0 {
+		return
+	}
+	l.inFlight.Add(-held)
+	if l.waiting.Load() == 0 {
+		return
+	}
+	l.roomMu.Lock()
+	close(l.room)
+	l.room = make(chan struct{})
+	l.roomMu.Unlock()
 }
 
 func (l *Listener) answerStatus(w http.ResponseWriter, rec *record.Record, status int, body string) {
@@ -441,7 +693,7 @@ func (l *Listener) answerStatus(w http.ResponseWriter, rec *record.Record, statu
 // answer replies to a delivery: 200, --status, or the --forward-to app's answer.
 func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery) {
 	if l.cfg.ForwardTo != "" {
-		fw := l.forward(r, d.Record.Body)
+		fw := l.forward(w, r, d.Record.Body)
 		d.Forward = fw
 		if fw.Err != nil {
 			d.Warnings = append(d.Warnings, "forward to "+fw.URL+" failed: "+fw.Err.Error())
@@ -450,12 +702,10 @@ func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery) {
 			d.Record.Response.Body = msg
 			return
 		}
-		for k, v := range fw.Header {
-			w.Header()[k] = v
+		if fw.CutShort != nil {
+			d.Warnings = append(d.Warnings, "relaying the app's answer failed part-way: "+fw.CutShort.Error())
 		}
-		w.WriteHeader(fw.Status)
-		w.Write(fw.Body)
-		d.Record.Response = &record.Response{Status: fw.Status, Body: string(fw.Body)}
+		d.Record.Response = fw.response()
 		return
 	}
 	status := http.StatusOK

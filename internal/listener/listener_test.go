@@ -518,17 +518,24 @@ func TestSlowHeaderClientIsCutOff(t *testing.T) {
 
 func TestRecorderWritesParsableVerifiableFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rec")
-	rec, err := NewRecorder(dir, 3)
+	rec, err := NewRecorder(dir, 3, func(err error) { t.Errorf("a record failed: %v", err) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := start(t, Config{Keys: secret("S")})
+	r := start(t, Config{Keys: secret("S"), Recorder: rec})
 	const n = 25
 	for i := 0; i < n; i++ {
 		post(t, r.url, signed(t, "clment", "review.completed", signing.Keys{Secret: []byte("S")}))
 	}
 	for _, d := range deliveries(r.stop()) {
-		rec.Add(d.Record, d.JSON())
+		// The NDJSON line names the file it went to.
+		back, err := record.Parse(d.JSON())
+		if err != nil || back.Stored == nil || back.Stored.Status != record.StoredWritten {
+			t.Fatalf("line %s does not say the record was written (%v)", d.JSON(), err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, back.Stored.File)); err != nil {
+			t.Errorf("the line names %s: %v", back.Stored.File, err)
+		}
 	}
 	written, err := rec.Close()
 	if err != nil || written != n {

@@ -15,7 +15,7 @@ import (
 func TestRecorderStaysInsideItsDirectory(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "a", "rec")
-	rec, err := NewRecorder(dir, 1)
+	rec, err := NewRecorder(dir, 1, func(err error) { t.Errorf("a record failed: %v", err) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,9 @@ func TestRecorderStaysInsideItsDirectory(t *testing.T) {
 	for _, c := range claims {
 		r := &record.Record{Kind: "delivery", ReceivedAt: time.Now(), Provider: c.provider, Type: c.typ}
 		line, _ := r.Marshal()
-		rec.Add(r, line)
+		if st := rec.Write(r, line); st.Status != record.StoredWritten {
+			t.Errorf("record of %q %q: %s %s", c.provider, c.typ, st.Status, st.Error)
+		}
 	}
 	written, err := rec.Close()
 	if err != nil || written != len(claims) {

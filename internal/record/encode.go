@@ -89,7 +89,18 @@ func (r *Record) AppendJSON(dst []byte) ([]byte, error) {
 			dst = append(dst, `,"body":`...)
 			dst = appendString(dst, s.Body)
 		}
+		if len(s.BodyBase64) > 0 {
+			dst = append(dst, `,"body_base64":"`...)
+			dst = base64.StdEncoding.AppendEncode(dst, s.BodyBase64)
+			dst = append(dst, '"')
+		}
+		if s.Truncated {
+			dst = append(dst, `,"truncated":true`...)
+		}
 		dst = append(dst, '}')
+	}
+	if r.Stored != nil {
+		dst = AppendStored(dst, r.Stored)
 	}
 	return append(dst, '}'), nil
 }
@@ -108,6 +119,23 @@ func appendStrings(dst []byte, vs []string) []byte {
 		dst = appendString(dst, v)
 	}
 	return append(dst, ']')
+}
+
+// AppendStored appends the "record" member (with its leading comma) as AppendJSON
+// writes it. Stored is the record's last member, so listen marks a line already
+// encoded without it by cutting the closing brace and appending this and the brace.
+func AppendStored(dst []byte, s *Stored) []byte {
+	dst = append(dst, `,"record":{"status":`...)
+	dst = appendString(dst, s.Status)
+	if s.File != "" {
+		dst = append(dst, `,"file":`...)
+		dst = appendString(dst, s.File)
+	}
+	if s.Error != "" {
+		dst = append(dst, `,"error":`...)
+		dst = appendString(dst, s.Error)
+	}
+	return append(dst, '}')
 }
 
 const hexDigits = "0123456789abcdef"

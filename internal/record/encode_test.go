@@ -34,6 +34,7 @@ func TestAppendJSONIsMarshal(t *testing.T) {
 		Schema: &Schema{Status: "invalid", Errors: []Problem{{Pointer: "", Message: "m"}, {Pointer: "/a/0", Message: "<&>"}},
 			Warnings: []Problem{{Pointer: "/b", Message: "field \"b\" is not in the catalog"}}},
 		Response: &Response{Status: 502, Body: "whk: forwarding failed\n"},
+		Stored:   &Stored{Status: StoredFailed, File: "a\"b.json", Error: "open d/x: no such file or directory"},
 	}
 	cases := []*Record{
 		full,
@@ -45,6 +46,8 @@ func TestAppendJSONIsMarshal(t *testing.T) {
 		{ReceivedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", -(5*3600+30*60)))},
 		{ReceivedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, // both fail
 		{Body: bytes.Repeat([]byte{0, 1, 0xfe, 0xff}, 300)},
+		{Response: &Response{Status: 200, BodyBase64: []byte{0xff, 0, 1}, Truncated: true}},              // a binary answer, cut
+		{Response: &Response{Status: 307, BodyBase64: []byte{}}, Stored: &Stored{Status: StoredWritten}}, // empty bytes are omitted
 	}
 	for _, r := range cases {
 		sameAsMarshal(t, r)
@@ -64,8 +67,32 @@ func FuzzAppendJSON(f *testing.F) {
 		if status != "" {
 			r.Signature = &Signature{Status: status, Reason: reason}
 			r.Schema = &Schema{Status: status, Errors: []Problem{{Pointer: pointer, Message: msg}}, Warnings: []Problem{{Pointer: msg, Message: pointer}}}
-			r.Response = &Response{Status: code, Body: rbody}
+			r.Response = &Response{Status: code, Body: rbody, BodyBase64: body, Truncated: dup}
+			r.Stored = &Stored{Status: status, File: pointer, Error: msg}
 		}
 		sameAsMarshal(t, r)
 	})
+}
+
+// listen writes a record file, then marks the NDJSON line with the outcome by cutting
+// the closing brace and appending the "record" member: that must be the line
+// AppendJSON gives with Stored set.
+func TestAppendStoredMarksAnEncodedLine(t *testing.T) {
+	r := &Record{Kind: KindDelivery, Body: []byte(`{}`), Response: &Response{Status: 200}}
+	line, err := r.AppendJSON(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*Stored{
+		{Status: StoredWritten, File: "20260616T143208.123456Z-ab12-000001-clment.json"},
+		{Status: StoredFailed, Error: "open x: no space left on device\n"},
+	} {
+		marked := append(AppendStored(append([]byte(nil), line[:len(line)-1]...), s), '}')
+		r.Stored = s
+		want, _ := r.AppendJSON(nil)
+		if string(marked) != string(want) {
+			t.Errorf("marked line\n%s\nwant\n%s", marked, want)
+		}
+		sameAsMarshal(t, r)
+	}
 }

@@ -32,7 +32,24 @@ type Record struct {
 	Signature *Signature `json:"signature,omitempty"`
 	Schema    *Schema    `json:"schema,omitempty"`
 	Response  *Response  `json:"response,omitempty"`
+	// Stored says whether listen --record wrote the record to a file. It is set on the
+	// NDJSON line only, after the file was written: the file cannot say it about itself.
+	Stored *Stored `json:"record,omitempty"`
 }
+
+// Stored is the outcome of writing a record file: status "written" with the file's
+// name, or "failed" with the reason.
+type Stored struct {
+	Status string `json:"status"`
+	File   string `json:"file,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// Values of Stored.Status.
+const (
+	StoredWritten = "written"
+	StoredFailed  = "failed"
+)
 
 // Signature is the verdict on the request's signature. Status is one of signing's
 // Status words: valid, invalid, unsigned (a key was given but the request carries no
@@ -61,6 +78,12 @@ type Problem struct {
 type Response struct {
 	Status int    `json:"status"`
 	Body   string `json:"body,omitempty"`
+	// BodyBase64 holds an answer that is not UTF-8 text, as bytes (base64 in JSON);
+	// Body is then empty.
+	BodyBase64 []byte `json:"body_base64,omitempty"`
+	// Truncated means the app's answer was longer than the record keeps (--max-body):
+	// the sender got all of it, the record its first bytes.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // KindDelivery and KindReady are the values of "kind".
