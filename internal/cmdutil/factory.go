@@ -121,20 +121,12 @@ func unknownProvider(c *catalog.Catalog, name, from string) error {
 
 // RequireProvider is Provider for commands that cannot work without one.
 func (f *Factory) RequireProvider(cmd *cobra.Command) (*catalog.Provider, error) {
-	p, err := f.Provider(cmd)
-	if err != nil || p != nil {
-		return p, err
-	}
-	c, err := f.Catalog()
-	if err != nil {
-		return nil, err
-	}
-	return nil, WithHint(errors.New("no provider given"), "pass -p with one of: "+strings.Join(c.IDs(), ", ")+", or set WHK_PROVIDER")
+	return f.ProviderForEvent(cmd, "")
 }
 
 // ProviderForEvent is RequireProvider for a command given an event type: with no
 // provider named, the one provider that has that type is meant; several are a usage
-// error naming them.
+// error naming them. An empty type names no provider.
 func (f *Factory) ProviderForEvent(cmd *cobra.Command, typ string) (*catalog.Provider, error) {
 	p, err := f.Provider(cmd)
 	if err != nil || p != nil {
@@ -147,15 +139,15 @@ func (f *Factory) ProviderForEvent(cmd *cobra.Command, typ string) (*catalog.Pro
 	var have []*catalog.Provider
 	var ids []string
 	for _, p := range c.Providers() {
-		if _, err := p.Event(typ); err == nil {
+		if _, err := p.Event(typ); typ != "" && err == nil {
 			have, ids = append(have, p), append(ids, p.ID)
 		}
 	}
 	switch len(have) {
+	case 0:
+		return nil, WithHint(errors.New("no provider given"), "pass -p with one of: "+strings.Join(c.IDs(), ", ")+", or set WHK_PROVIDER")
 	case 1:
 		return have[0], nil
-	case 0:
-		return f.RequireProvider(cmd)
 	}
 	return nil, WithHint(errors.New("event "+quote(typ)+" is sent by several providers: "+strings.Join(ids, ", ")), "pass -p with one of them")
 }
