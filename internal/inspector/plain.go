@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/whk-cli/whk/internal/record"
@@ -38,23 +39,14 @@ func WriteList(w io.Writer, recs []*record.Record) error {
 	return bw.Flush()
 }
 
-// field keeps a value one word: escaped, spaces included, "-" when empty.
+// field keeps a value one word: "-" when empty, Go-quoted (control characters escaped)
+// when it holds a space, a quote or anything safe would escape.
 func field(s string) string {
 	if s == "" {
 		return "-"
 	}
-	s = safe(s)
-	if strconv.Quote(s) != `"`+s+`"` || containsSpace(s) {
+	if safe(s) != s || strings.ContainsAny(s, " \"\\") {
 		return strconv.Quote(s)
 	}
 	return s
-}
-
-func containsSpace(s string) bool {
-	for _, r := range s {
-		if r == ' ' {
-			return true
-		}
-	}
-	return false
 }
