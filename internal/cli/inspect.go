@@ -48,9 +48,7 @@ verdict word), d diffs two deliveries, c shows one as a curl command or a 'whk s
 line, s saves one as a record file in --save-dir, ? lists every key.
 
 When stdout is not a terminal the list is printed instead, one line per delivery.`,
-		Example: `  whk listen --record rec/ &
-  whk inspect rec/
-  whk listen --json | tee deliveries.ndjson
+		Example: `  whk inspect rec/
   whk inspect deliveries.ndjson --save-dir fixtures/
   whk inspect rec/ | grep schema=invalid`,
 		Args: cobra.ArbitraryArgs,

@@ -88,10 +88,8 @@ func SendCommand(r *record.Record, target string) string {
 }
 
 func sendGroups(r *record.Record, target string) []string {
+	// With --data, send takes the event type from the body: naming it too is an error.
 	send := "whk send"
-	if r.Type != "" {
-		send += " " + shellQuote(r.Type)
-	}
 	if r.Provider != "" {
 		send += " -p " + shellQuote(r.Provider)
 	}
