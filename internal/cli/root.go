@@ -124,7 +124,7 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 		NewCmdVersion(f),
 		NewCmdCompletion(f, nil),
 		NewCmdSend(f, nil), NewCmdReplay(f, nil),
-		NewCmdListen(f, nil),
+		NewCmdListen(f, nil), NewCmdInspect(f, nil),
 	)
 	WireCompletions(root, f)
 	// Unknown subcommands are usage errors with a suggestion, as gh does.

@@ -1,0 +1,163 @@
+package inspector
+
+import (
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/whk-cli/whk/internal/record"
+)
+
+// columns are the list's widths at one terminal width: type and id share what the fixed
+// columns leave, the type getting the larger part.
+type columns struct{ provider, typ, id int }
+
+// fixedWidth is every column but type and id: cursor 2, time 8, provider, the marks
+// (SIG 4, SCHM 4, DUP 3, ANS 3) and the spaces between.
+const fixedWidth = 2 + 8 + 1 + 10 + 1 + 1 + 1 + 4 + 1 + 4 + 1 + 3 + 1 + 3
+
+func columnsFor(w int) columns {
+	rest := max(w-fixedWidth, 10)
+	t := rest * 6 / 10
+	return columns{provider: 10, typ: t, id: rest - t}
+}
+
+func (m *Model) listView() string {
+	var b strings.Builder
+	rows := m.rows()
+	b.Grow((m.w + 16) * m.h)
+	title := "whk inspect  " + strconv.Itoa(len(m.recs)) + " deliveries"
+	if m.filter != "" {
+		title += "  " + strconv.Itoa(len(m.shown)) + " match /" + safe(m.filter)
+	}
+	if m.mark >= 0 {
+		title += "  marked #" + strconv.Itoa(m.mark+1)
+	}
+	b.WriteString(m.st.title.paint(pad(title, m.w)))
+	b.WriteByte('\n')
+	c := columnsFor(m.w)
+	head := "  " + pad("TIME", 8) + " " + pad("PROVIDER", c.provider) + " " + pad("TYPE", c.typ) + " " +
+		pad("ID", c.id) + " SIG  SCHM DUP ANS"
+	b.WriteString(m.st.head.paint(fit(head, m.w)))
+	b.WriteByte('\n')
+	for i := 0; i < rows; i++ {
+		j := m.top + i
+		switch {
+		case j < len(m.shown):
+			b.WriteString(m.row(m.shown[j], j == m.cur, c))
+		case j == 0:
+			b.WriteString(m.st.dim.paint(fit("  no delivery matches; esc clears the filter", m.w)))
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString(m.footer("↑↓ move  enter open  / filter  d diff  c copy  s save  ? help  q quit"))
+	return b.String()
+}
+
+func (m *Model) row(i int, cursor bool, c columns) string {
+	r := m.recs[i]
+	lead := "  "
+	switch {
+	case cursor:
+		lead = "> "
+	case i == m.mark:
+		lead = "* "
+	}
+	sig, sch := sigMark(r), schemaMark(r)
+	dup := "   "
+	if r.Duplicate {
+		dup = "dup"
+	}
+	text := lead + r.ReceivedAt.In(m.opt.Location).Format("15:04:05") + " " +
+		pad(safe(r.Provider), c.provider) + " " + pad(safe(r.Type), c.typ) + " " + pad(safe(r.ID), c.id) + " "
+	marks := pad(sig, 4) + " " + pad(sch, 4) + " " + dup + " " + answer(r)
+	if cursor {
+		return m.st.cursor.paint(fit(text+marks, m.w))
+	}
+	if !m.opt.Colour {
+		return fit(text+marks, m.w)
+	}
+	return fit(text, m.w) + m.mark4(sig) + " " + m.mark4(sch) + " " + m.st.status.paint(dup) + " " + answer(r)
+}
+
+func (m *Model) mark4(s string) string {
+	switch s {
+	case "ok":
+		return m.st.ok.paint(pad(s, 4))
+	case "BAD":
+		return m.st.fail.paint(pad(s, 4))
+	}
+	return pad(s, 4)
+}
+
+// sigMark is the signature verdict in four columns: ok, BAD, none (a key was given but
+// the request carries no signature), or - (not checked).
+func sigMark(r *record.Record) string {
+	if r.Signature == nil {
+		return "-"
+	}
+	switch r.Signature.Status {
+	case "valid":
+		return "ok"
+	case "invalid":
+		return "BAD"
+	case "unsigned":
+		return "none"
+	}
+	return "-"
+}
+
+// schemaMark is the schema verdict: ok, BAD, ? (a type the catalog does not know), -.
+func schemaMark(r *record.Record) string {
+	if r.Schema == nil {
+		return "-"
+	}
+	switch r.Schema.Status {
+	case "valid":
+		return "ok"
+	case "invalid":
+		return "BAD"
+	case "unknown-type":
+		return "?"
+	}
+	return "-"
+}
+
+func answer(r *record.Record) string {
+	if r.Response == nil || r.Response.Status == 0 {
+		return "-"
+	}
+	return strconv.Itoa(r.Response.Status)
+}
+
+// filter is what `/` typed: words that must all match. A word matches a delivery when it
+// is a glob matching its type ("review.*"), its provider, a verdict word (valid, invalid,
+// unsigned, unchecked, unknown-type, duplicate), or a part of its type or id.
+type filter []string
+
+func parseFilter(s string) filter { return strings.Fields(strings.ToLower(s)) }
+
+func (f filter) match(r *record.Record) bool {
+	for _, w := range f {
+		if !wordMatches(w, r) {
+			return false
+		}
+	}
+	return true
+}
+
+func wordMatches(w string, r *record.Record) bool {
+	typ, prov := strings.ToLower(r.Type), strings.ToLower(r.Provider)
+	switch w {
+	case prov:
+		return true
+	case "duplicate", "dup":
+		return r.Duplicate
+	case "valid", "invalid", "unsigned", "unchecked", "unknown-type":
+		return (r.Signature != nil && r.Signature.Status == w) || (r.Schema != nil && r.Schema.Status == w)
+	}
+	if ok, err := path.Match(w, typ); err == nil && ok {
+		return true
+	}
+	return strings.Contains(typ, w) || strings.Contains(strings.ToLower(r.ID), w)
+}
