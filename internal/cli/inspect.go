@@ -1,21 +1,19 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 
 	"github.com/whk-cli/whk/internal/cmdutil"
+	"github.com/whk-cli/whk/internal/input"
 	"github.com/whk-cli/whk/internal/inspector"
 	"github.com/whk-cli/whk/internal/iostreams"
 	"github.com/whk-cli/whk/internal/record"
@@ -98,84 +96,62 @@ func runInspect(o *InspectOptions) error {
 	return err
 }
 
-// readRecordings reads the delivery records in paths: files holding one record or
-// NDJSON of them, directories searched recursively for *.json, *.ndjson and *.jsonl,
-// and - for stdin. Lines that are not delivery records (listen's ready line, plain
-// bodies) are skipped.
-//
-// TODO(merge): internal/input (another branch) walks and sniffs inputs for every
-// command; this function is the one place to switch to it.
+// readRecordings reads the delivery records in paths through internal/input, as
+// validate and replay find and read deliveries: files holding one record or NDJSON of
+// them, directories walked for *.json, *.ndjson and *.jsonl (hidden directories and
+// non-regular files skipped), and - for stdin. Lines that are not delivery records
+// (listen's ready line, plain bodies) are skipped.
 func readRecordings(paths []string, stdin io.Reader, maxSize int64) ([]*record.Record, error) {
 	var recs []*record.Record
 	parse := func(source string, b []byte) error {
-		if one, err := record.Parse(bytes.TrimSpace(b)); err == nil {
-			recs = append(recs, one)
+		if input.Sniff(b) != input.Lines {
+			if one, err := record.Parse(bytes.TrimSpace(b)); err == nil {
+				recs = append(recs, one)
+			}
 			return nil
 		}
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		sc.Buffer(make([]byte, 0, 64<<10), len(b)+1)
-		for n := 1; sc.Scan(); n++ {
-			r, err := record.Parse(bytes.TrimSpace(sc.Bytes()))
+		for _, l := range input.SplitLines(b) {
+			r, err := record.Parse(l.Data)
 			switch {
 			case errors.Is(err, record.ErrNotRecord):
 			case err != nil:
-				return fmt.Errorf("%s:%d: %w", source, n, err)
+				return fmt.Errorf("%s:%d: %w", source, l.N, err)
 			default:
 				recs = append(recs, r)
 			}
 		}
-		return sc.Err()
-	}
-	read := func(source string, r io.Reader) error {
-		b, err := io.ReadAll(io.LimitReader(r, maxSize+1))
-		if err != nil {
-			return fmt.Errorf("%s: %w", source, err)
-		}
-		if int64(len(b)) > maxSize {
-			return fmt.Errorf("%s: larger than %d bytes", source, maxSize)
-		}
-		return parse(source, b)
+		return nil
 	}
 	readFile := func(p string) error {
-		f, err := os.Open(p)
+		b, err := input.ReadFile(p, maxSize)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", p, err)
 		}
-		defer f.Close()
-		if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-			return fmt.Errorf("%s: not a regular file", p)
-		}
-		return read(p, f)
+		return parse(p, b)
 	}
 	for _, p := range paths {
-		if p == "-" {
-			if err := read("stdin", stdin); err != nil {
-				return nil, cmdutil.WithHint(err, "")
+		var err error
+		switch st, serr := os.Stat(p); {
+		case p == "-":
+			var b []byte
+			if b, err = input.ReadAll(stdin, maxSize); err == nil {
+				err = parse("stdin", b)
+			} else {
+				err = fmt.Errorf("stdin: %w", err)
 			}
-			continue
+		case serr != nil:
+			err = serr
+		case !st.IsDir():
+			err = readFile(p)
+		default:
+			input.Walk(p, func(path string) bool {
+				err = readFile(path)
+				return err == nil
+			}, func(path string, werr error) bool {
+				err = werr
+				return false
+			})
 		}
-		st, err := os.Stat(p)
-		if err != nil {
-			return nil, cmdutil.WithHint(err, "")
-		}
-		if !st.IsDir() {
-			if err := readFile(p); err != nil {
-				return nil, cmdutil.WithHint(err, "")
-			}
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, de fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			switch strings.ToLower(filepath.Ext(path)) {
-			case ".json", ".ndjson", ".jsonl":
-				if de.Type().IsRegular() {
-					return readFile(path)
-				}
-			}
-			return nil
-		})
 		if err != nil {
 			return nil, cmdutil.WithHint(err, "")
 		}

@@ -3,6 +3,7 @@ package inspector
 import (
 	"errors"
 	"fmt"
+	"github.com/whk-cli/whk/internal/render"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,7 +37,7 @@ func (m *Model) copyPane(i int) *pane {
 		if i < len(groups)-1 {
 			g += " \\"
 		}
-		p.lines = append(p.lines, line{plain, safe(g)})
+		p.lines = append(p.lines, line{plain, render.SafeText(g)})
 	}
 	p.lines = append(p.lines, line{plain, ""}, line{faint, "whk inspect prints the last command shown here when it quits."})
 	return p
@@ -45,7 +46,7 @@ func (m *Model) copyPane(i int) *pane {
 // Copied is the last command `c` showed, for the command to print when the UI quits;
 // empty when c was not used. Control characters are already quoted as $'\xNN'; C1
 // controls and bidi overrides from the recording come back escaped, as on screen.
-func (m *Model) Copied() string { return safe(m.copied) }
+func (m *Model) Copied() string { return render.SafeText(m.copied) }
 
 // skipHeaders are set by curl or the transport, or would be wrong for a resent body.
 var skipHeaders = map[string]bool{
@@ -133,10 +134,10 @@ const shellSafe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 func (m *Model) save(i int) {
 	name, err := Save(m.recs[i], m.opt.SaveDir)
 	if err != nil {
-		m.status = "not saved: " + safe(err.Error())
+		m.status = "not saved: " + render.SafeText(err.Error())
 		return
 	}
-	m.status = "saved #" + strconv.Itoa(i+1) + " as " + safe(name) + " (for whk replay / whk validate)"
+	m.status = "saved #" + strconv.Itoa(i+1) + " as " + render.SafeText(name) + " (for whk replay / whk validate)"
 }
 
 // Save writes r as a record file in dir, atomically, named after its time, provider, type

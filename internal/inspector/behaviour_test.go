@@ -185,25 +185,6 @@ func TestLineDiff(t *testing.T) {
 	}
 }
 
-func TestSafe(t *testing.T) {
-	cases := []struct{ name, in, want string }{
-		{"plain stays", "evt_1 ünï", "evt_1 ünï"},
-		{"newline", "a\nb", `a\nb`},
-		{"escape sequence", "\x1b[2J", `\x1b[2J`},
-		{"C1 control", "a\u009bb", `a\u009bb`},
-		{"bidi override", "a\u202eb", `a\u202eb`},
-		{"DEL", "a\x7f", `a\x7f`},
-		{"invalid UTF-8", "a\xffb", `a\xffb`},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if got := safe(c.in); got != c.want {
-				t.Errorf("safe(%q) = %q, want %q", c.in, got, c.want)
-			}
-		})
-	}
-}
-
 func TestPrettyBodyMarksErrorPointers(t *testing.T) {
 	lines, ok := prettyBody([]byte(`{"a":{"b/c":[1,{"d":2}]}}`), map[string][]string{"/a/b~1c/1/d": {"too big"}, "": {"root problem"}})
 	if !ok {

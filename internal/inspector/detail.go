@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/whk-cli/whk/internal/render"
 	"io"
 	"sort"
 	"strconv"
@@ -16,15 +17,15 @@ import (
 func (m *Model) detailPane(i int) *pane {
 	r := m.recs[i]
 	p := &pane{kind: paneDetail, rec: i}
-	p.title = "delivery " + strconv.Itoa(i+1) + "/" + strconv.Itoa(len(m.recs)) + "  " + safe(r.Provider) + " " + safe(r.Type)
+	p.title = "delivery " + strconv.Itoa(i+1) + "/" + strconv.Itoa(len(m.recs)) + "  " + render.SafeText(r.Provider) + " " + render.SafeText(r.Type)
 	add := func(kind lineKind, s string) { p.lines = append(p.lines, line{kind, s}) }
 	field := func(kind lineKind, name, value string) { add(kind, pad(name, 11)+value) }
 
 	field(plain, "received", r.ReceivedAt.In(m.opt.Location).Format("2006-01-02 15:04:05.000000 MST"))
-	field(plain, "request", safe(r.Method)+" "+safe(r.Path))
-	field(plain, "provider", orDash(safe(r.Provider)))
-	field(plain, "type", orDash(safe(r.Type)))
-	field(plain, "id", orDash(safe(r.ID)))
+	field(plain, "request", render.SafeText(r.Method)+" "+render.SafeText(r.Path))
+	field(plain, "provider", orDash(render.SafeText(r.Provider)))
+	field(plain, "type", orDash(render.SafeText(r.Type)))
+	field(plain, "id", orDash(render.SafeText(r.ID)))
 	if r.Duplicate {
 		field(bad, "duplicate", "yes: this delivery id was seen before")
 	} else {
@@ -34,9 +35,9 @@ func (m *Model) detailPane(i int) *pane {
 	case r.Signature == nil:
 		field(faint, "signature", "not recorded")
 	default:
-		v := safe(r.Signature.Status)
+		v := render.SafeText(r.Signature.Status)
 		if r.Signature.Reason != "" {
-			v += ": " + safe(r.Signature.Reason)
+			v += ": " + render.SafeText(r.Signature.Reason)
 		}
 		field(verdictKind(r.Signature.Status), "signature", v)
 	}
@@ -44,12 +45,12 @@ func (m *Model) detailPane(i int) *pane {
 	case r.Schema == nil:
 		field(faint, "schema", "not recorded")
 	case len(r.Schema.Errors) > 0:
-		field(bad, "schema", safe(r.Schema.Status)+": "+plural(len(r.Schema.Errors), "error"))
+		field(bad, "schema", render.SafeText(r.Schema.Status)+": "+plural(len(r.Schema.Errors), "error"))
 		for _, e := range r.Schema.Errors {
-			add(bad, "           "+safe(orRoot(e.Pointer))+": "+safe(e.Message))
+			add(bad, "           "+render.SafeText(orRoot(e.Pointer))+": "+render.SafeText(e.Message))
 		}
 	default:
-		field(verdictKind(r.Schema.Status), "schema", safe(r.Schema.Status))
+		field(verdictKind(r.Schema.Status), "schema", render.SafeText(r.Schema.Status))
 	}
 	switch {
 	case r.Response == nil:
@@ -57,7 +58,7 @@ func (m *Model) detailPane(i int) *pane {
 	default:
 		v := strconv.Itoa(r.Response.Status)
 		if r.Response.Body != "" {
-			v += " " + safe(r.Response.Body)
+			v += " " + render.SafeText(r.Response.Body)
 		}
 		kind := good
 		if r.Response.Status >= 300 {
@@ -75,7 +76,7 @@ func (m *Model) detailPane(i int) *pane {
 	sort.Strings(names)
 	for _, n := range names {
 		for _, v := range r.Headers[n] {
-			add(plain, "  "+safe(n)+": "+safe(v))
+			add(plain, "  "+render.SafeText(n)+": "+render.SafeText(v))
 		}
 	}
 	add(plain, "")
@@ -83,7 +84,7 @@ func (m *Model) detailPane(i int) *pane {
 		add(heading, "body, raw: "+plural(len(r.Body), "byte"))
 		add(faint, "  (b: pretty)")
 		for _, l := range strings.Split(string(r.Body), "\n") {
-			add(plain, "  "+safe(l))
+			add(plain, "  "+render.SafeText(l))
 		}
 		return p
 	}
@@ -147,7 +148,7 @@ func prettyBody(body []byte, errs map[string][]string) (lines []line, ok bool) {
 	n, err := parseNode(body)
 	if err != nil {
 		for _, l := range strings.Split(string(body), "\n") {
-			lines = append(lines, line{plain, "  " + safe(l)})
+			lines = append(lines, line{plain, "  " + render.SafeText(l)})
 		}
 		return lines, false
 	}
@@ -236,10 +237,10 @@ type printer struct {
 func (p *printer) emit(ptr, indent, text string, start bool) {
 	msgs := p.errs[ptr]
 	if !start || len(msgs) == 0 {
-		p.lines = append(p.lines, line{plain, "  " + indent + safe(text)})
+		p.lines = append(p.lines, line{plain, "  " + indent + render.SafeText(text)})
 		return
 	}
-	p.lines = append(p.lines, line{bad, "! " + indent + safe(text) + "  ◀ " + safe(strings.Join(msgs, "; "))})
+	p.lines = append(p.lines, line{bad, "! " + indent + render.SafeText(text) + "  ◀ " + render.SafeText(strings.Join(msgs, "; "))})
 }
 
 func (p *printer) value(n *node, ptr, indent, key string, comma bool) {

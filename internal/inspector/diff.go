@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"github.com/whk-cli/whk/internal/render"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,7 +11,7 @@ import (
 
 func (m *Model) diffPane(a, b int) *pane {
 	ra, rb := m.recs[a], m.recs[b]
-	p := &pane{kind: paneDiff, title: "diff  -#" + strconv.Itoa(a+1) + " " + safe(ra.Type) + "  +#" + strconv.Itoa(b+1) + " " + safe(rb.Type)}
+	p := &pane{kind: paneDiff, title: "diff  -#" + strconv.Itoa(a+1) + " " + render.SafeText(ra.Type) + "  +#" + strconv.Itoa(b+1) + " " + render.SafeText(rb.Type)}
 	add := func(kind lineKind, s string) { p.lines = append(p.lines, line{kind, s}) }
 	add(removed, "- #"+strconv.Itoa(a+1)+" "+summary(ra, m))
 	add(added, "+ #"+strconv.Itoa(b+1)+" "+summary(rb, m))
@@ -34,7 +35,7 @@ func (m *Model) diffPane(a, b int) *pane {
 }
 
 func summary(r *record.Record, m *Model) string {
-	return r.ReceivedAt.In(m.opt.Location).Format("15:04:05") + " " + safe(r.Provider) + " " + safe(r.Type) + " " + safe(r.ID)
+	return r.ReceivedAt.In(m.opt.Location).Format("15:04:05") + " " + render.SafeText(r.Provider) + " " + render.SafeText(r.Type) + " " + render.SafeText(r.ID)
 }
 
 func texts(ls []line) []string {
@@ -68,10 +69,10 @@ func headerDiff(a, b *record.Record) []line {
 			continue
 		}
 		if inA {
-			out = append(out, line{removed, "- " + safe(n) + ": " + safe(va)})
+			out = append(out, line{removed, "- " + render.SafeText(n) + ": " + render.SafeText(va)})
 		}
 		if inB {
-			out = append(out, line{added, "+ " + safe(n) + ": " + safe(vb)})
+			out = append(out, line{added, "+ " + render.SafeText(n) + ": " + render.SafeText(vb)})
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"github.com/whk-cli/whk/internal/render"
 	"path"
 	"strconv"
 	"strings"
@@ -28,7 +29,7 @@ func (m *Model) listView() string {
 	b.Grow((m.w + 16) * m.h)
 	title := "whk inspect  " + strconv.Itoa(len(m.recs)) + " deliveries"
 	if m.filter != "" {
-		title += "  " + strconv.Itoa(len(m.shown)) + " match /" + safe(m.filter)
+		title += "  " + strconv.Itoa(len(m.shown)) + " match /" + render.SafeText(m.filter)
 	}
 	if m.mark >= 0 {
 		title += "  marked #" + strconv.Itoa(m.mark+1)
@@ -69,7 +70,7 @@ func (m *Model) row(i int, cursor bool, c columns) string {
 		dup = "dup"
 	}
 	text := lead + r.ReceivedAt.In(m.opt.Location).Format("15:04:05") + " " +
-		pad(safe(r.Provider), c.provider) + " " + pad(safe(r.Type), c.typ) + " " + pad(safe(r.ID), c.id) + " "
+		pad(render.SafeText(r.Provider), c.provider) + " " + pad(render.SafeText(r.Type), c.typ) + " " + pad(render.SafeText(r.ID), c.id) + " "
 	marks := pad(sig, 4) + " " + pad(sch, 4) + " " + dup + " " + answer(r)
 	if cursor {
 		return m.st.cursor.paint(fit(text+marks, m.w))

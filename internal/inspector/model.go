@@ -6,6 +6,7 @@
 package inspector
 
 import (
+	"github.com/whk-cli/whk/internal/render"
 	"sort"
 	"strconv"
 	"strings"
@@ -324,7 +325,7 @@ func (m *Model) View() string {
 func (m *Model) footer(hints string) string {
 	switch {
 	case m.filtering:
-		return fit("/"+safe(m.filter)+"_", m.w)
+		return fit("/"+render.SafeText(m.filter)+"_", m.w)
 	case m.status != "":
 		return m.st.status.paint(fit(m.status, m.w))
 	}

@@ -2,6 +2,7 @@ package inspector
 
 import (
 	"bufio"
+	"github.com/whk-cli/whk/internal/render"
 	"io"
 	"sort"
 	"strconv"
@@ -45,7 +46,7 @@ func field(s string) string {
 	if s == "" {
 		return "-"
 	}
-	if safe(s) != s || strings.ContainsAny(s, " \"\\") {
+	if render.SafeText(s) != s || strings.ContainsAny(s, " \"\\") {
 		return strconv.Quote(s)
 	}
 	return s
