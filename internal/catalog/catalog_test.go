@@ -296,3 +296,39 @@ func TestDeliveryHeaders(t *testing.T) {
 		t.Fatalf("oneflow documents only the content type, got %v", got)
 	}
 }
+
+// Throttling and Retry-After are facts only Standard Webhooks documents (spec 1.0.0,
+// "Delivery success and failure"); every other provider's are "not documented".
+func TestRetryStatusFacts(t *testing.T) {
+	c := MustBuiltin()
+	tests := []struct {
+		provider   string
+		throttles  []int
+		retryAfter bool
+	}{
+		{"standard-webhooks", []int{429, 502, 504}, true},
+		{"clment", nil, false},
+		{"contract-as-code", nil, false},
+		{"ironclad", nil, false},
+		{"cm-sign", nil, false},
+		{"oneflow", nil, false},
+	}
+	for _, tt := range tests {
+		p, err := c.Provider(tt.provider)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range []int{200, 410, 429, 500, 502, 503, 504} {
+			want := false
+			for _, x := range tt.throttles {
+				want = want || x == st
+			}
+			if got := p.Retry.Throttles(st); got != want {
+				t.Errorf("%s: %d throttles = %v", tt.provider, st, got)
+			}
+		}
+		if p.Retry.RetryAfter != tt.retryAfter {
+			t.Errorf("%s: retry_after = %v", tt.provider, p.Retry.RetryAfter)
+		}
+	}
+}
