@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -25,7 +26,8 @@ var receivers sync.Map // *testscript.TestScript+name -> *scriptReceiver
 
 // cmdReceiver starts a receiver for the rest of the script and sets $NAME to its URL:
 // `receiver NAME [STATUS...]`. It answers the statuses in order, the last repeating
-// (default 200); the status "hang" never answers (a timeout).
+// (default 200); the status "hang" never answers (a timeout), and STATUS+retry-after=V
+// adds the header `Retry-After: V` to that answer.
 func cmdReceiver(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
 		ts.Fatalf("usage: receiver NAME [STATUS...]")
@@ -61,9 +63,13 @@ func cmdReceiver(ts *testscript.TestScript, neg bool, args []string) {
 			}
 			return
 		}
+		st, retryAfter, _ := strings.Cut(st, "+retry-after=")
 		code, err := strconv.Atoi(st)
 		if err != nil {
 			code = 500
+		}
+		if retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
 		}
 		w.WriteHeader(code)
 		fmt.Fprintf(w, `{"answer":%d}`, code)
@@ -93,6 +99,30 @@ func cmdReceived(ts *testscript.TestScript, neg bool, args []string) {
 	for _, r := range rc.requests {
 		fmt.Fprint(ts.Stdout(), r)
 	}
+}
+
+// cmdAwaitReceived waits until receiver NAME has had N requests: `awaitreceived NAME N`.
+func cmdAwaitReceived(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: awaitreceived NAME N")
+	}
+	v, ok := receivers.Load(key(ts, args[0]))
+	if !ok {
+		ts.Fatalf("no receiver %s", args[0])
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	rc := v.(*scriptReceiver)
+	// The deadline only keeps a sender that never sends from hanging the run.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		rc.mu.Lock()
+		n := len(rc.requests)
+		rc.mu.Unlock()
+		if n >= want {
+			return
+		}
+	}
+	ts.Fatalf("receiver %s got fewer than %d requests", args[0], want)
 }
 
 func key(ts *testscript.TestScript, name string) string { return fmt.Sprintf("%p/%s", ts, name) }

@@ -33,7 +33,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"receiver": cmdReceiver, "received": cmdReceived, "example-receiver": cmdExampleReceiver,
-			"waitready": cmdWaitReady,
+			"waitready": cmdWaitReady, "awaitreceived": cmdAwaitReceived,
 		},
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("REPO", root)

@@ -122,6 +122,23 @@ type Retry struct {
 	Factor     float64    `json:"factor,omitempty"`
 	Retries    int        `json:"retries,omitempty"`
 	Note       string     `json:"note,omitempty"`
+	// ThrottleStatuses are answers the provider reads as "slow down" (the receiver is
+	// rate-limited or under load) rather than as a broken endpoint: it keeps to its
+	// schedule and says so. Only where the provider's documents say it.
+	ThrottleStatuses []int `json:"throttle_statuses,omitempty"`
+	// RetryAfter means the provider's documents say a failed answer's Retry-After header
+	// is taken into account when scheduling the next attempt; false is "not documented".
+	RetryAfter bool `json:"retry_after,omitempty"`
+}
+
+// Throttles reports whether the provider reads status as a request to slow down.
+func (r Retry) Throttles(status int) bool {
+	for _, st := range r.ThrottleStatuses {
+		if st == status {
+			return true
+		}
+	}
+	return false
 }
 
 // Event is one event type a provider sends.

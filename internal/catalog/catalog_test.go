@@ -401,6 +401,7 @@ func TestLoadRejectsUnsafeCatalogs(t *testing.T) {
 		{"negative timeout", func(p map[string]any) { p["timeout"] = "-5s" }, `timeout -5s`},
 		{"a day's timeout", func(p map[string]any) { p["timeout"] = "24h" }, `timeout 24h0m0s`},
 		{"stop status out of range", func(p map[string]any) { p["success"].(map[string]any)["stop_statuses"] = []any{4100} }, `4100 is not an HTTP status`},
+		{"throttle status out of range", func(p map[string]any) { p["retry"].(map[string]any)["throttle_statuses"] = []any{42} }, `retry.throttle_statuses: 42 is not an HTTP status`},
 		{"fresh value a gigabyte long", func(p map[string]any) {
 			p["fresh"] = []any{map[string]any{"at": "/id", "kind": "hex", "length": 1 << 30}}
 		}, `length 1073741824`},
@@ -458,4 +459,40 @@ func must(b []byte, err error) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// Throttling and Retry-After are facts only Standard Webhooks documents (spec 1.0.0,
+// "Delivery success and failure"); every other provider's are "not documented".
+func TestRetryStatusFacts(t *testing.T) {
+	c := MustBuiltin()
+	tests := []struct {
+		provider   string
+		throttles  []int
+		retryAfter bool
+	}{
+		{"standard-webhooks", []int{429, 502, 504}, true},
+		{"clment", nil, false},
+		{"contract-as-code", nil, false},
+		{"ironclad", nil, false},
+		{"cm-sign", nil, false},
+		{"oneflow", nil, false},
+	}
+	for _, tt := range tests {
+		p, err := c.Provider(tt.provider)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range []int{200, 410, 429, 500, 502, 503, 504} {
+			want := false
+			for _, x := range tt.throttles {
+				want = want || x == st
+			}
+			if got := p.Retry.Throttles(st); got != want {
+				t.Errorf("%s: %d throttles = %v", tt.provider, st, got)
+			}
+		}
+		if p.Retry.RetryAfter != tt.retryAfter {
+			t.Errorf("%s: retry_after = %v", tt.provider, p.Retry.RetryAfter)
+		}
+	}
 }

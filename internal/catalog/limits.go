@@ -197,9 +197,14 @@ func (p *Provider) checkNumbers() error {
 			}
 		}
 	}
-	for _, s := range p.Success.StopStatuses {
-		if s < 100 || s > 599 {
-			return fmt.Errorf("success.stop_statuses: %d is not an HTTP status", s)
+	for _, list := range []struct {
+		key      string
+		statuses []int
+	}{{"success.stop_statuses", p.Success.StopStatuses}, {"retry.throttle_statuses", p.Retry.ThrottleStatuses}} {
+		for _, s := range list.statuses {
+			if s < 100 || s > 599 {
+				return fmt.Errorf("%s: %d is not an HTTP status", list.key, s)
+			}
 		}
 	}
 	for _, f := range p.Fresh {

@@ -51,10 +51,16 @@ Anything else exits 1 with the status, time and the start of the response body;
 connection refused, DNS failure, TLS error and timeout exit 1 saying which.
 
 With --retry a failed delivery is re-sent (same delivery id) on the provider's retry
-schedule, with its special statuses: Ironclad stops on 410 (the webhook would be
-deleted), CM.com Sign retries only 5xx. --time-scale compresses the waits. Where a
-provider documents no schedule (Clment) or no exact delays (CM.com Sign), whk says so
-and uses the Standard Webhooks example delays for the documented number of attempts.
+schedule, with the status semantics its documents give: Ironclad stops on 410 (the
+webhook would be deleted), CM.com Sign retries only 5xx; Standard Webhooks stops on
+410 (the endpoint would be disabled), reads 429, 502 and 504 as "slow down" and
+honours a Retry-After header (seconds or an HTTP date): the next attempt comes no
+sooner than asked, no sooner than the schedule says, and no later than the schedule's
+longest delay or 1h. Other providers document no Retry-After: whk keeps their
+schedule and says so. --time-scale compresses every wait, Retry-After's included.
+Where a provider documents no schedule (Clment) or no exact delays (CM.com Sign), whk
+says so and uses the Standard Webhooks example delays for the documented number of
+attempts. Ctrl-C during a wait prints the attempts made so far and exits 130.
 
 Timeouts: Clment 10s and Contract-as-Code 30s are documented; for the others whk
 uses 30s (--timeout changes it). Providers that document no User-Agent get "whk".
@@ -157,9 +163,9 @@ func runSend(o *SendOptions) error {
 	client := f.HTTPClient()
 	client.CheckRedirect = noRedirects
 	poster := &delivery.Poster{Client: client, URL: o.To, Timeout: timeout, Now: f.Now}
-	var waits []time.Duration
+	var evs []delivery.AttemptEvent
 	outcome := delivery.Deliver(o.Ctx, poster, d, pol, func(ev delivery.AttemptEvent) {
-		waits = append(waits, ev.Next)
+		evs = append(evs, ev)
 		if o.Verbose {
 			render.ResponseHeaders(errOut, est, ev.Attempt)
 		}
@@ -167,8 +173,9 @@ func runSend(o *SendOptions) error {
 			render.SendAttempt(out, st, ev, o.Retry)
 		}
 	})
+	// Ctrl-C during a wait lands here too: the result shows the attempts made so far.
 	if o.JSON {
-		if err := render.SendJSON(out, d, outcome, waits); err != nil {
+		if err := render.SendJSON(out, d, outcome, evs); err != nil {
 			return err
 		}
 	}
@@ -176,6 +183,9 @@ func runSend(o *SendOptions) error {
 		return nil
 	}
 	if outcome.Stop == delivery.StopInterrupted {
+		if !o.JSON {
+			render.SendInterrupted(out, st, outcome)
+		}
 		return cmdutil.ErrInterrupted
 	}
 	return sendFailure(p, outcome, o.To, timeout, documented || o.Timeout > 0)

@@ -61,6 +61,8 @@ type Attempt struct {
 	// Kind and Err are set when no response arrived.
 	Kind ErrKind
 	Err  error
+	// RetryAfter is the answer's Retry-After header when the delivery failed.
+	RetryAfter RetryAfter
 }
 
 // Timeout returns the provider's delivery timeout and whether the provider documents it.
@@ -81,8 +83,11 @@ type Poster struct {
 	URL       string
 	// Timeout bounds one attempt; zero means the provider's (or DefaultTimeout).
 	Timeout time.Duration
-	// Now is the clock (time.Now when nil).
+	// Now is the clock (time.Now when nil); an HTTP-date Retry-After is read against it.
 	Now func() time.Time
+	// Sleep waits between attempts and returns ctx's error when ctx ends first (a
+	// timer when nil); tests inject one to see the waits without taking them.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // NewTransport returns a keep-alive transport that holds at least n idle connections
@@ -144,6 +149,9 @@ func (s *Poster) Post(ctx context.Context, d *Delivery) Attempt {
 		return a
 	}
 	a.OK = d.Provider.Success.Acknowledged(a.Status)
+	if v, ok := resp.Header["Retry-After"]; ok && !a.OK && len(v) > 0 {
+		a.RetryAfter = ParseRetryAfter(v[0], now())
+	}
 	return a
 }
 

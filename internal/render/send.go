@@ -85,7 +85,14 @@ func SendAttempt(w io.Writer, st Styles, ev delivery.AttemptEvent, numbered bool
 	fmt.Fprintf(&b, "  %s", st.Dim.Render(Millis(a.Duration)))
 	switch {
 	case ev.Next > 0:
-		fmt.Fprintf(&b, "  %s", st.Warn.Render("retrying in "+delivery.ShortDuration(ev.Next)))
+		s := "retrying in " + delivery.ShortDuration(ev.Next)
+		if ev.Throttled {
+			s = "receiver asked to slow down; " + s
+		}
+		if ra := retryAfterText(ev); ra != "" {
+			s += " (" + ra + ")"
+		}
+		fmt.Fprintf(&b, "  %s", st.Warn.Render(s))
 	case ev.Stop == delivery.StopStatus || ev.Stop == delivery.StopNotRetried:
 		if ev.StopNote != "" {
 			fmt.Fprintf(&b, "  %s", st.Warn.Render("no retry: "+SafeText(ev.StopNote)))
@@ -97,6 +104,33 @@ func SendAttempt(w io.Writer, st Styles, ev delivery.AttemptEvent, numbered bool
 	if !a.OK && a.Status != 0 && len(a.ResponseBody) > 0 {
 		fmt.Fprintf(w, "  %s %s\n", st.Dim.Render("response:"), BodyStart(a.ResponseBody, 200))
 	}
+}
+
+// retryAfterText says what became of the answer's Retry-After before the next attempt.
+func retryAfterText(ev delivery.AttemptEvent) string {
+	asked := delivery.ShortDuration(ev.Attempt.RetryAfter.Delay)
+	switch ev.RetryAfter {
+	case delivery.RetryAfterHonoured:
+		return "Retry-After: " + asked
+	case delivery.RetryAfterCapped:
+		return "Retry-After: " + asked + ", capped"
+	case delivery.RetryAfterUndocumented:
+		return "Retry-After: " + asked + " ignored: not documented for this provider"
+	case delivery.RetryAfterInvalid:
+		return "Retry-After not understood: ignored"
+	}
+	return ""
+}
+
+// SendInterrupted closes the human output of a send cut short by Ctrl-C: the attempt
+// lines above are what was done.
+func SendInterrupted(w io.Writer, st Styles, out delivery.Outcome) {
+	n := len(out.Attempts)
+	s := "s"
+	if n == 1 {
+		s = ""
+	}
+	fmt.Fprintln(w, st.Warn.Render(fmt.Sprintf("interrupted after %d attempt%s: not acknowledged", n, s)))
 }
 
 func outcomeText(st Styles, a delivery.Attempt) string {
@@ -138,11 +172,18 @@ type attemptJSON struct {
 	OK         bool    `json:"ok"`
 	Error      string  `json:"error,omitempty"`
 	WaitMS     float64 `json:"next_wait_ms,omitempty"`
+	// Throttled: the provider reads the status as "slow down".
+	Throttled bool `json:"throttled,omitempty"`
+	// RetryAfterMS is what the answer's Retry-After asked for (unscaled), RetryAfter
+	// what whk did with it (honoured, capped, not documented, invalid).
+	RetryAfterMS float64 `json:"retry_after_ms,omitempty"`
+	RetryAfter   string  `json:"retry_after,omitempty"`
 }
 
 // SendJSON prints send --json: {"status","duration_ms","attempts":[...],"response_body"}
-// for the final attempt, plus ok, provider, type, id and error.
-func SendJSON(w io.Writer, d *delivery.Delivery, out delivery.Outcome, waits []time.Duration) error {
+// for the final attempt, plus ok, provider, type, id, error and why it stopped; evs are
+// the attempt events in order (they give each attempt's wait and Retry-After).
+func SendJSON(w io.Writer, d *delivery.Delivery, out delivery.Outcome, evs []delivery.AttemptEvent) error {
 	last := out.Last()
 	v := struct {
 		Status       int           `json:"status"`
@@ -155,12 +196,17 @@ func SendJSON(w io.Writer, d *delivery.Delivery, out delivery.Outcome, waits []t
 		ID           string        `json:"id"`
 		Error        string        `json:"error,omitempty"`
 		Stop         string        `json:"stop,omitempty"`
+		StopNote     string        `json:"stop_note,omitempty"`
 	}{Status: last.Status, DurationMS: ms(last.Duration), ResponseBody: string(last.ResponseBody), OK: out.OK,
-		Provider: d.Provider.ID, Type: d.Type, ID: d.ID, Error: string(last.Kind), Stop: out.Stop}
+		Provider: d.Provider.ID, Type: d.Type, ID: d.ID, Error: string(last.Kind), Stop: out.Stop, StopNote: out.StopNote}
 	for i, a := range out.Attempts {
 		aj := attemptJSON{Attempt: a.N, Status: a.Status, DurationMS: ms(a.Duration), OK: a.OK, Error: string(a.Kind)}
-		if i < len(waits) {
-			aj.WaitMS = ms(waits[i])
+		if i < len(evs) {
+			ev := evs[i]
+			aj.WaitMS, aj.Throttled, aj.RetryAfter = ms(ev.Next), ev.Throttled, ev.RetryAfter
+			if ev.RetryAfter != "" && a.RetryAfter.Valid {
+				aj.RetryAfterMS = ms(a.RetryAfter.Delay)
+			}
 		}
 		v.Attempts = append(v.Attempts, aj)
 	}

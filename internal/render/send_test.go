@@ -29,6 +29,16 @@ func TestSendAttemptLines(t *testing.T) {
 			"attempt 1   410 Gone  0.0ms  no retry: 410 Gone deletes the webhook: it will not fire again.\n"},
 		{"no response", delivery.AttemptEvent{Attempt: delivery.Attempt{N: 3, Kind: delivery.ErrRefused}, Stop: delivery.StopExhausted}, true,
 			"attempt 3   connection refused  0.0ms  no attempts left\n"},
+		{"throttled", delivery.AttemptEvent{Attempt: delivery.Attempt{N: 1, Status: 429}, Next: 5 * time.Millisecond, Throttled: true}, true,
+			"attempt 1   429 Too Many Requests  0.0ms  receiver asked to slow down; retrying in 5ms\n"},
+		{"throttled with Retry-After", delivery.AttemptEvent{Attempt: delivery.Attempt{N: 1, Status: 429, RetryAfter: ra(2 * time.Minute)}, Next: 120 * time.Millisecond, Throttled: true, RetryAfter: delivery.RetryAfterHonoured}, true,
+			"attempt 1   429 Too Many Requests  0.0ms  receiver asked to slow down; retrying in 120ms (Retry-After: 2m)\n"},
+		{"Retry-After capped", delivery.AttemptEvent{Attempt: delivery.Attempt{N: 1, Status: 503, RetryAfter: ra(3 * time.Hour)}, Next: time.Hour, RetryAfter: delivery.RetryAfterCapped}, true,
+			"attempt 1   503 Service Unavailable  0.0ms  retrying in 1h (Retry-After: 3h, capped)\n"},
+		{"Retry-After not documented", delivery.AttemptEvent{Attempt: delivery.Attempt{N: 1, Status: 503, RetryAfter: ra(10 * time.Minute)}, Next: time.Minute, RetryAfter: delivery.RetryAfterUndocumented}, true,
+			"attempt 1   503 Service Unavailable  0.0ms  retrying in 1m (Retry-After: 10m ignored: not documented for this provider)\n"},
+		{"Retry-After invalid", delivery.AttemptEvent{Attempt: delivery.Attempt{N: 1, Status: 503, RetryAfter: delivery.RetryAfter{Given: true}}, Next: 5 * time.Second, RetryAfter: delivery.RetryAfterInvalid}, true,
+			"attempt 1   503 Service Unavailable  0.0ms  retrying in 5s (Retry-After not understood: ignored)\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,6 +48,18 @@ func TestSendAttemptLines(t *testing.T) {
 				t.Errorf("got %q\nwant %q", b.String(), tt.want)
 			}
 		})
+	}
+}
+
+func ra(d time.Duration) delivery.RetryAfter {
+	return delivery.RetryAfter{Given: true, Valid: true, Delay: d}
+}
+
+func TestSendInterrupted(t *testing.T) {
+	var b bytes.Buffer
+	SendInterrupted(&b, plain(), delivery.Outcome{Attempts: []delivery.Attempt{{N: 1, Status: 500}, {N: 2, Status: 500}}, Stop: delivery.StopInterrupted})
+	if want := "interrupted after 2 attempts: not acknowledged\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }
 
@@ -66,8 +88,17 @@ func TestSendRequestAndJSON(t *testing.T) {
 	}
 	b.Reset()
 	out := delivery.Outcome{Attempts: []delivery.Attempt{{N: 1, Status: 500, Duration: 2 * time.Millisecond}, {N: 2, Status: 200, OK: true, Duration: time.Millisecond, ResponseBody: []byte("ok")}}, OK: true, Stop: delivery.StopAcknowledged}
-	SendJSON(&b, d, out, []time.Duration{5 * time.Millisecond, 0})
+	SendJSON(&b, d, out, []delivery.AttemptEvent{{Next: 5 * time.Millisecond}, {Stop: delivery.StopAcknowledged}})
 	want := `{"status":200,"duration_ms":1,"attempts":[{"attempt":1,"status":500,"duration_ms":2,"ok":false,"next_wait_ms":5},{"attempt":2,"status":200,"duration_ms":1,"ok":true}],"response_body":"ok","ok":true,"provider":"cm-sign","type":"dossier.prepared","id":"d1","stop":"acknowledged"}` + "\n"
+	if b.String() != want {
+		t.Errorf("--json:\n%s\nwant\n%s", b.String(), want)
+	}
+	// Throttling, Retry-After and a stop status's note reach the JSON; an interrupted
+	// send prints the attempts it made.
+	b.Reset()
+	out = delivery.Outcome{Attempts: []delivery.Attempt{{N: 1, Status: 429, RetryAfter: ra(2 * time.Second)}, {N: 2, Status: 410}}, Stop: delivery.StopStatus, StopNote: "gone"}
+	SendJSON(&b, d, out, []delivery.AttemptEvent{{Next: 2 * time.Millisecond, Throttled: true, RetryAfter: delivery.RetryAfterHonoured}, {Stop: delivery.StopStatus}})
+	want = `{"status":410,"duration_ms":0,"attempts":[{"attempt":1,"status":429,"duration_ms":0,"ok":false,"next_wait_ms":2,"throttled":true,"retry_after_ms":2000,"retry_after":"honoured"},{"attempt":2,"status":410,"duration_ms":0,"ok":false}],"response_body":"","ok":false,"provider":"cm-sign","type":"dossier.prepared","id":"d1","stop":"stop status","stop_note":"gone"}` + "\n"
 	if b.String() != want {
 		t.Errorf("--json:\n%s\nwant\n%s", b.String(), want)
 	}
