@@ -48,12 +48,17 @@ func SafeText(s string) string {
 // SafeBlock shows text of several lines (a body, an example): each line as SafeText,
 // the line breaks kept.
 func SafeBlock(s string) string {
-	if visible(strings.ReplaceAll(s, "\n", "")) {
-		return s
-	}
 	lines := strings.Split(s, "\n")
+	changed := false
 	for i, l := range lines {
-		lines[i] = SafeText(l)
+		// Each line on its own: with the breaks removed, two invalid bytes either side
+		// of one ("\xc8\n\xb0") would read as one valid character (found by FuzzSafe).
+		if !visible(l) {
+			lines[i], changed = SafeText(l), true
+		}
+	}
+	if !changed {
+		return s
 	}
 	return strings.Join(lines, "\n")
 }
