@@ -188,7 +188,7 @@ func TestVerifyExitCodesAndJSON(t *testing.T) {
 		{"wrong secret", map[string]string{"WHK_SECRET": "other"}, []string{"--signature", sig}, 1, ""},
 		{"missing signature", env, nil, 1, ""},
 		{"empty signature", env, []string{"--signature", ""}, 1, ""},
-		{"malformed signature", env, []string{"--signature", "sha256=zz"}, 1, ""},
+		{"malformed signature", env, []string{"--signature", "sha256=zz"}, 1, "malformed-signature"},
 		{"upper-case", env, []string{"--signature", strings.ToUpper(sig)}, 1, "encoding"},
 		{"missing secret", nil, []string{"--signature", sig}, 2, ""},
 		{"bad -H", env, []string{"-H", "no colon"}, 2, ""},

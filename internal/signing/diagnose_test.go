@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/hmac"
 	"crypto/rand"
@@ -9,7 +10,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -104,6 +107,16 @@ func TestDiagnose(t *testing.T) {
 			signed(t, "clment", `{"name":"Zo\u00eb"}`, sec, Params{}), sec, at, CauseBodyReserialised, `non-ASCII characters escaped`},
 		{"HTML escaped by Go's encoding/json", "clment", `{"q":"a<b&c"}`,
 			signed(t, "clment", `{"q":"a\u003cb\u0026c"}`, sec, Params{}), sec, at, CauseBodyReserialised, `\u003c`},
+		{"slashes lost: PHP sender, JSON.parse + JSON.stringify receiver", "clment", `{"id":"evt_1","url":"https://x.test/a/b"}`,
+			signed(t, "clment", `{"id":"evt_1","url":"https:\/\/x.test\/a\/b"}`, sec, Params{}), sec, at, CauseBodyReserialised, `"/" escaped as "\/"`},
+		{"slashes and non-ASCII lost: PHP's json_encode defaults", "contract-as-code", `{"name":"Zoë","url":"https://x.test/a"}`,
+			signed(t, "contract-as-code", `{"name":"Zo\u00eb","url":"https:\/\/x.test\/a"}`, sec, Params{}), sec, at, CauseBodyReserialised, "PHP's json_encode writes by default"},
+		{"slashes lost, Unicode kept: JSON_UNESCAPED_UNICODE", "clment", `{"name":"Zoë","url":"https://x.test/a"}`,
+			signed(t, "clment", `{"name":"Zoë","url":"https:\/\/x.test\/a"}`, sec, Params{}), sec, at, CauseBodyReserialised, "JSON_UNESCAPED_UNICODE"},
+		{"PHP pretty print compacted by the receiver", "clment", `{"id":"evt_1","data":{"url":"https://x.test/","tags":[]}}`,
+			signed(t, "clment", "{\n    \"id\": \"evt_1\",\n    \"data\": {\n        \"url\": \"https:\\/\\/x.test\\/\",\n        \"tags\": []\n    }\n}", sec, Params{}), sec, at, CauseBodyReserialised, "JSON_PRETTY_PRINT"},
+		{"slashes lost under Standard Webhooks", "standard-webhooks", `{"type":"invoice.paid","data":{"pdf":"https://x.test/i/1.pdf"}}`,
+			signed(t, "standard-webhooks", `{"type":"invoice.paid","data":{"pdf":"https:\/\/x.test\/i\/1.pdf"}}`, whsec, Params{ID: "msg_1", Timestamp: ts}), whsec, at, CauseBodyReserialised, `"\/"`},
 		{"trailing newline added", "clment", compact + "\n",
 			signed(t, "clment", compact, sec, Params{}), sec, at, CauseTrailingNewline, `without its trailing "\n"`},
 		{"trailing CRLF removed", "clment", compact,
@@ -290,4 +303,153 @@ func mustParse(t *testing.T, s string) jnode {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// A receiver that sorted the keys gets one coherent diagnosis: the re-serialisation
+// first, then what to check if the raw bytes fail too, and no line that says a body
+// re-serialisation was ruled out.
+func TestDiagnoseSortedKeysIsOneStory(t *testing.T) {
+	sec := Keys{Secret: []byte(diagSecret)}
+	tests := []struct {
+		name, provider, sent, received string
+		keys                           Keys
+	}{
+		{"Python sort_keys, indented", "clment", `{"type":"review.completed","id":"evt_1","payload":{"b":1,"a":2}}`, "{\n  \"id\": \"evt_1\",\n  \"payload\": {\n    \"a\": 2,\n    \"b\": 1\n  },\n  \"type\": \"review.completed\"\n}", sec},
+		{"jq -S -c", "contract-as-code", `{"type":"t","id":"e","data":{"z":true,"m":null}}`, `{"data":{"m":null,"z":true},"id":"e","type":"t"}`, sec},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := scheme(t, tt.provider)
+			fs := Diagnose(DiagnoseInput{Scheme: s, Provider: "P", Body: []byte(tt.received), Header: signed(t, tt.provider, tt.sent, tt.keys, Params{}), Keys: tt.keys, Others: others(t)})
+			if len(fs) < 2 || fs[0].Cause != CauseBodyReserialised || fs[0].Confirmed || !strings.Contains(fs[0].Message, "sorted order") {
+				t.Fatalf("the sorted keys are not the first, likely cause: %+v", fs)
+			}
+			last := fs[len(fs)-1]
+			if last.Cause != CauseUnexplained || !strings.HasPrefix(last.Message, "if none of the above is it: check that the secret") {
+				t.Fatalf("the last finding does not follow on from the likely cause: %+v", last)
+			}
+			for _, f := range fs {
+				if strings.Contains(f.Message, "none of the usual mistakes") || strings.Contains(f.Message, "(body re-serialised") {
+					t.Errorf("a finding rules out what another suspects: %q", f.Message)
+				}
+			}
+		})
+	}
+}
+
+// A signature that cannot match under any key, whatever the body, is called malformed
+// by Verify and by Diagnose, not a mismatch that sends the user to the secret.
+func TestDiagnoseMalformedSignature(t *testing.T) {
+	key := testRSAKey(t)
+	sec := Keys{Secret: []byte(diagSecret)}
+	whsec := Keys{Secret: []byte(diagWhsec)}
+	ts := time.Unix(1614265330, 0)
+	body := `{"id":"evt_1","type":"review.completed","callback_id":"cb1"}`
+	std := func(sig string) http.Header {
+		return http.Header{"Webhook-Id": {"msg_1"}, "Webhook-Timestamp": {"1614265330"}, "Webhook-Signature": {sig}}
+	}
+	ironclad := func(v string) http.Header {
+		return http.Header{"X-Ironclad-Webhook-Event-Id": {"e1"}, "X-Ironclad-Webhook-Verification": {v}}
+	}
+	tests := []struct {
+		name     string
+		provider string
+		body     string
+		header   http.Header
+		keys     Keys
+		says     string
+	}{
+		{"not hex", "clment", body, http.Header{"X-Clment-Signature": {"sha256=zz"}}, sec, `after "sha256=" it is not hex`},
+		{"too short", "clment", body, http.Header{"X-Clment-Signature": {"sha256=" + hmacHex(diagSecret, body)[:40]}}, sec, "it has 40 hex digits; an HMAC-SHA256 has 64"},
+		{"one digit too many", "contract-as-code", body, http.Header{"X-Lac-Signature": {"sha256=" + hmacHex(diagSecret, body) + "0"}}, sec, "not hex"},
+		{"nothing after the prefix", "clment", body, http.Header{"X-Clment-Signature": {"sha256="}}, sec, "it is empty"},
+		{"no prefix, not hex", "clment", body, http.Header{"X-Clment-Signature": {"hello"}}, sec, `lacks the "sha256=" prefix and it is not hex`},
+		{"bad base64", "standard-webhooks", body, std("v1,not*base64!"), whsec, "no entry is v1,<base64"},
+		{"base64 of the wrong length", "standard-webhooks", body, std("v1," + base64.StdEncoding.EncodeToString([]byte("short"))), whsec, "32-byte HMAC-SHA256"},
+		{"no version", "standard-webhooks", body, std("garbage"), whsec, "malformed"},
+		{"Ironclad header not JSON", "ironclad", body, ironclad("nonce=n1"), Keys{PublicKey: &key.PublicKey}, "not a JSON object"},
+		{"Ironclad signature not base64", "ironclad", body, ironclad(`{"nonce":"n1","signAlgorithm":"sha256","signature":"%%%","encoding":"base64"}`), Keys{PublicKey: &key.PublicKey}, "signature is not base64"},
+		{"Oneflow signature too short", "oneflow", `{"callback_id":"cb1","signature":"abc123"}`, nil, sec, "it has 6 hex digits; a SHA-1 has 40"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := scheme(t, tt.provider)
+			o := VerifyOptions{Now: ts}
+			r, err := s.Verify([]byte(tt.body), tt.header, tt.keys, o)
+			if err != nil || r.Valid || !strings.Contains(r.Reason, "malformed") || !strings.Contains(r.Reason, tt.says) {
+				t.Errorf("Verify: %+v %v, want a malformed reason saying %q", r, err, tt.says)
+			}
+			fs := Diagnose(DiagnoseInput{Scheme: s, Provider: "P", Body: []byte(tt.body), Header: tt.header, Keys: tt.keys, Options: o, Others: others(t)})
+			got := first(t, fs)
+			if got.Cause != CauseMalformed || !got.Confirmed || !strings.Contains(got.Message, "malformed signature matches under no key") {
+				t.Fatalf("first finding %+v, want %s (all: %+v)", got, CauseMalformed, fs)
+			}
+			if Explained(fs) {
+				t.Error("a malformed signature is taken to explain how the signature was made")
+			}
+			for _, f := range fs {
+				if f.Cause == CauseUnexplained {
+					t.Errorf("a malformed signature still sends the user to the key: %q", f.Message)
+				}
+			}
+		})
+	}
+}
+
+// Senders and a careless receiver as real serialisers write them, not as whk's own
+// reformatter does: python3 for the senders (PHP's JSON_PRETTY_PRINT is json.dumps with
+// indent=4 plus PHP's "\/"; every "/" in JSON is inside a string), Go's encoding/json,
+// and node's JSON.parse + JSON.stringify for the receiver. Diagnose must name the
+// sender's style from the receiver's bytes and the sender's signature.
+func TestDiagnoseAgainstRealSerialisers(t *testing.T) {
+	const value = `{"id":"evt_1","url":"https://x.test/a?b=1&c=<2>","name":"Zoë","n":[1,2.5,{"k":null}]}`
+	run := func(name, script string, stdin []byte) []byte {
+		t.Helper()
+		cmd := exec.Command(name, "-c", script)
+		if name == "node" {
+			cmd = exec.Command(name, "-e", script)
+		}
+		cmd.Stdin = bytes.NewReader(stdin)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return out
+	}
+	python := func(expr string) func() []byte {
+		return func() []byte {
+			return run("python3", "import json,sys; sys.stdout.write("+expr+")", []byte(value))
+		}
+	}
+	tests := []struct {
+		name   string
+		sender func() []byte
+		says   string
+	}{
+		{"PHP json_encode(JSON_PRETTY_PRINT)", python(`json.dumps(json.load(sys.stdin), indent=4).replace("/", "\\/")`), "JSON_PRETTY_PRINT"},
+		{"PHP json_encode", python(`json.dumps(json.load(sys.stdin), separators=(",", ":")).replace("/", "\\/")`), "PHP's json_encode writes by default"},
+		{"Python json.dumps", python(`json.dumps(json.load(sys.stdin))`), "Python's json.dumps writes by default"},
+		{"Go json.Marshal of a map", func() []byte {
+			var v map[string]any
+			if err := json.Unmarshal([]byte(value), &v); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(v)
+			return b
+		}, "as Go's encoding/json writes strings"},
+	}
+	sec := Keys{Secret: []byte(diagSecret)}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sent := tt.sender()
+			received := run("node", `let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s))))`, sent)
+			if bytes.Equal(sent, received) {
+				t.Fatalf("the receiver changed nothing: %s", sent)
+			}
+			fs := Diagnose(DiagnoseInput{Scheme: scheme(t, "clment"), Provider: "Clment", Body: received, Header: signed(t, "clment", string(sent), sec, Params{}), Keys: sec, Others: others(t)})
+			if got := first(t, fs); got.Cause != CauseBodyReserialised || !got.Confirmed || !strings.Contains(got.Message, tt.says) {
+				t.Fatalf("sent %s\nreceived %s\nfindings %+v, want a confirmed %s saying %q", sent, received, fs, CauseBodyReserialised, tt.says)
+			}
+		})
+	}
 }

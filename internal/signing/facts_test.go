@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
@@ -149,8 +150,108 @@ func TestEverySchemeStatesItsFacts(t *testing.T) {
 			if viaSign, err := fs.Sign(body, sign, params); err != nil || status(viaSign.Body, headerOf(viaSign), opts) != StatusInvalid {
 				t.Fatalf("Forging(s).Sign does not forge: %v", err)
 			}
+
+			checkDiagnosisFacts(t, s, f, signed, sign, verify, opts)
 		})
 	}
+}
+
+// checkDiagnosisFacts holds a scheme to what Diagnose needs from it: its own mistakes
+// (diagnosable), its clock when it is timestamped, what to check when nothing explains
+// a mismatch, and a malformed signature told apart from a mismatched one.
+func checkDiagnosisFacts(t *testing.T, s Scheme, f Facts, signed Signed, sign, verify Keys, opts VerifyOptions) {
+	t.Helper()
+	d, ok := s.(diagnosable)
+	if !ok {
+		t.Fatalf("%T does not implement diagnosable: Diagnose cannot explain its mistakes", s)
+	}
+	if _, ok := s.(timestamped); ok != f.Timestamped {
+		t.Fatalf("Timestamped %v, but implements timestamped: %v", f.Timestamped, ok)
+	}
+	if f.Mismatch == "" {
+		t.Fatal("Mismatch must say what to check when no usual mistake explains a mismatch")
+	}
+	h := headerOf(signed)
+	diagnose := func(body []byte, h http.Header, o VerifyOptions) []Finding {
+		return Diagnose(DiagnoseInput{Scheme: s, Provider: "P", Body: body, Header: h, Keys: verify, Options: o})
+	}
+	last := func(fs []Finding) Finding {
+		for i := len(fs) - 1; i >= 0; i-- {
+			if fs[i].Cause != CauseBodyNotCovered {
+				return fs[i]
+			}
+		}
+		t.Fatalf("no finding: %+v", fs)
+		return Finding{}
+	}
+	if why := d.malformed(signed.Body, h, verify); why != "" {
+		t.Fatalf("a signature whk made is called malformed: %s", why)
+	}
+
+	// A well-formed signature made with another key: nothing explains it, and the
+	// scheme's lead is said.
+	forged, err := s.(Described).Forge(signed.Body, sign, Params{Timestamp: opts.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := last(diagnose(forged.Body, headerOf(forged), opts)); got.Cause != CauseUnexplained || !strings.HasSuffix(got.Message, f.Mismatch) {
+		t.Fatalf("forged signature: %+v, want %s ending %q", got, CauseUnexplained, f.Mismatch)
+	}
+
+	// Half a signature is malformed, in Verify's reason and in the diagnosis; a token
+	// has no form, so half a token is only a wrong one.
+	stripped, h2, value := strip(t, f, signed.Body, h)
+	half, err := Present(s, stripped, h2, value[:len(value)/2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Verify(half, h2, verify, opts)
+	if err != nil || r.Valid {
+		t.Fatalf("half a signature: %+v %v", r, err)
+	}
+	fs := diagnose(half, h2, opts)
+	if malformed := strings.Contains(r.Reason, "malformed"); malformed == f.Token {
+		t.Fatalf("half a signature: reason %q (token scheme: %v)", r.Reason, f.Token)
+	}
+	if got := first(t, fs); !f.Token && (got.Cause != CauseMalformed || !got.Confirmed) {
+		t.Fatalf("half a signature: %+v, want %s first", fs, CauseMalformed)
+	} else if f.Token && got.Cause != CauseUnexplained {
+		t.Fatalf("half a token: %+v", fs)
+	}
+
+	// A pretty-printed body compacted after signing is named, when the signature
+	// covers the body.
+	var pretty, compact bytes.Buffer
+	if err := json.Indent(&pretty, signed.Body, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Sign(pretty.Bytes(), sign, Params{Timestamp: opts.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Compact(&compact, p.Body); err != nil {
+		t.Fatal(err)
+	}
+	if fs := diagnose(compact.Bytes(), headerOf(p), opts); f.CoversBody && (!Explained(fs) || first(t, fs).Cause != CauseBodyReserialised) {
+		t.Fatalf("CoversBody, but a body compacted after signing is not named: %+v", fs)
+	}
+
+	// An old timestamp is named, when the scheme signs one.
+	if fs := diagnose(signed.Body, h, VerifyOptions{Now: opts.Now.Add(time.Hour)}); f.Timestamped && last(fs).Cause != CauseTimestamp {
+		t.Fatalf("Timestamped, but an hour later the diagnosis is %+v", fs)
+	}
+}
+
+// first is the first finding besides the body-not-covered warning.
+func first(t *testing.T, fs []Finding) Finding {
+	t.Helper()
+	for _, f := range fs {
+		if f.Cause != CauseBodyNotCovered {
+			return f
+		}
+	}
+	t.Fatalf("no finding: %+v", fs)
+	return Finding{}
 }
 
 // A nil scheme (a replay item with no key) states no facts and carries no token.

@@ -10,9 +10,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/whk-cli/whk/internal/catalog"
 	"net/http"
 	"strings"
+
+	"github.com/whk-cli/whk/internal/catalog"
 )
 
 // Ironclad signs eventId + body + nonce with RSASSA-PKCS1-v1_5 and SHA-256, using the
@@ -37,6 +38,7 @@ func (s *Ironclad) Facts() Facts {
 		KeyPair:    true,
 		Forged:     "a signature in " + s.Header + " that does not verify",
 		Rejected:   "correctly signed deliveries were rejected: check that the endpoint has the public key of the key whk signs with, and verify the raw body bytes before parsing them",
+		Mismatch:   "check the public key (Ironclad rotates it: re-fetch it from GET /public/api/v1/webhooks/verification-key; whk's test key only verifies whk's own signatures) and that the event id header is the one Ironclad sent",
 	}
 }
 
@@ -123,11 +125,11 @@ func (s *Ironclad) Verify(body []byte, h http.Header, k Keys, _ VerifyOptions) (
 	}
 	v, err := ParseVerification(raw)
 	if err != nil {
-		return invalid("%s: %v", s.Header, err), nil
+		return invalid("%s is malformed: %v", s.Header, err), nil
 	}
 	sig, err := v.SignatureBytes()
 	if err != nil {
-		return invalid("%s: %v", s.Header, err), nil
+		return invalid("%s is malformed: %v", s.Header, err), nil
 	}
 	check := func(b []byte) bool {
 		d := sha256.Sum256(SignedBytes(eventID, b, v.Nonce))
@@ -139,6 +141,9 @@ func (s *Ironclad) Verify(body []byte, h http.Header, k Keys, _ VerifyOptions) (
 	var compact bytes.Buffer
 	if json.Compact(&compact, body) == nil && !bytes.Equal(compact.Bytes(), body) && check(compact.Bytes()) {
 		return valid("the signature matches the compact form of the body, not the bytes received: something re-formatted the body"), nil
+	}
+	if why := s.malformed(body, h, k); why != "" {
+		return invalid("%s", why), nil
 	}
 	return invalid("the RSA signature does not verify over event id + body + nonce with this public key"), nil
 }
@@ -177,3 +182,120 @@ func (v Verification) SignatureBytes() ([]byte, error) {
 	}
 	return nil, fmt.Errorf("unknown encoding %q", v.Encoding)
 }
+
+// Diagnosis: see diagnosable.
+
+// malformed: the header is not the JSON object Ironclad sends, or its signature does not
+// decode. A signature of another length is well-formed: it was made with a key of
+// another size (madeOtherwise says so).
+func (s *Ironclad) malformed(_ []byte, h http.Header, _ Keys) string {
+	raw := strings.TrimSpace(h.Get(s.Header))
+	if raw == "" {
+		return ""
+	}
+	v, err := ParseVerification(raw)
+	if err != nil {
+		return fmt.Sprintf("%s is malformed: %v", s.Header, err)
+	}
+	sig, err := v.SignatureBytes()
+	if err != nil {
+		return fmt.Sprintf("%s is malformed: %v", s.Header, err)
+	}
+	if len(sig) == 0 {
+		return fmt.Sprintf("%s is malformed: the signature is empty", s.Header)
+	}
+	return ""
+}
+
+func (s *Ironclad) misformatted(d *diagnoser, body []byte) (Finding, bool) {
+	in := d.in
+	v, err := ParseVerification(in.Header.Get(s.Header))
+	if err != nil {
+		return Finding{}, false
+	}
+	type cand struct {
+		v   Verification
+		msg string
+	}
+	var cands []cand
+	enc := strings.ToLower(v.Encoding)
+	if (enc == "" || enc == "base64") && isHex(v.Signature) {
+		w := v
+		w.Encoding = "hex"
+		cands = append(cands, cand{w, "the signature is hex but the verification header says encoding \"base64\""})
+	}
+	if enc == "hex" {
+		w := v
+		w.Encoding = "base64"
+		cands = append(cands, cand{w, "the signature is base64 but the verification header says encoding \"hex\""})
+	}
+	if b, ok := b64Decode(strings.Join(strings.Fields(v.Signature), "")); ok && (enc == "" || enc == "base64") {
+		w := v
+		w.Signature = base64.StdEncoding.EncodeToString(b)
+		if w.Signature != v.Signature {
+			cands = append(cands, cand{w, "the signature is URL-safe, unpadded or wrapped base64; Ironclad sends standard base64 on one line"})
+		}
+	}
+	for _, c := range cands {
+		raw, _ := json.Marshal(c.v)
+		if d.try(body, withHeader(in.Header, s.Header, string(raw)), in.Keys) {
+			return Finding{Cause: CauseEncoding, Message: c.msg}, true
+		}
+	}
+	return Finding{}, false
+}
+
+// madeOtherwise re-checks the RSA signature over other signed content or padding.
+func (s *Ironclad) madeOtherwise(d *diagnoser) (Finding, bool) {
+	in := d.in
+	pub, ok := in.Keys.PublicKey.(*rsa.PublicKey)
+	if !ok || pub == nil {
+		return Finding{}, false
+	}
+	v, err := ParseVerification(in.Header.Get(s.Header))
+	if err != nil {
+		raw := strings.TrimSpace(in.Header.Get(s.Header))
+		switch {
+		case strings.HasPrefix(raw, "sha256="):
+			d.maybe(CauseOtherScheme, "%s holds a sha256=<hex> HMAC, as Clment and Contract-as-Code send; Ironclad sends a JSON object with an RSA signature", s.Header)
+		case strings.HasPrefix(raw, "v1,"):
+			d.maybe(CauseOtherScheme, "%s holds a Standard Webhooks v1 signature; Ironclad sends a JSON object with an RSA signature", s.Header)
+		}
+		return Finding{}, false
+	}
+	sig, err := v.SignatureBytes()
+	if err != nil {
+		return Finding{}, false
+	}
+	if len(sig) != pub.Size() {
+		d.maybe(CauseOtherScheme, "the signature has %d bytes, the size of an RSA-%d signature, but the public key is RSA-%d: it was made with another key", len(sig), len(sig)*8, pub.Size()*8)
+		return Finding{}, false
+	}
+	eventID := in.Header.Get(s.EventIDHeader)
+	check := func(msg []byte) bool {
+		dg := sha256.Sum256(msg)
+		return rsa.VerifyPKCS1v15(pub, crypto.SHA256, dg[:], sig) == nil
+	}
+	cands := []struct {
+		msg  []byte
+		what string
+	}{
+		{in.Body, "the body alone"},
+		{append([]byte(eventID), in.Body...), "event id + body, without the nonce"},
+		{append(append([]byte{}, in.Body...), v.Nonce...), "body + nonce, without the event id"},
+		{SignedBytes(v.Nonce, in.Body, eventID), "nonce + body + event id, in the wrong order"},
+	}
+	for _, c := range cands {
+		if check(c.msg) {
+			return Finding{Cause: CauseOtherScheme, Message: "the RSA signature covers " + c.what + "; Ironclad signs event id + body + nonce"}, true
+		}
+	}
+	dg := sha256.Sum256(SignedBytes(eventID, in.Body, v.Nonce))
+	if rsa.VerifyPSS(pub, crypto.SHA256, dg[:], sig, nil) == nil {
+		return Finding{Cause: CauseOtherScheme, Message: "the signature is RSA-PSS; Ironclad signs with RSASSA-PKCS1-v1_5"}, true
+	}
+	return Finding{}, false
+}
+
+// secretMistakes: Ironclad signs with a key pair, so there is no shared secret to misuse.
+func (s *Ironclad) secretMistakes([]byte, string) []secretMistake { return nil }

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/whk-cli/whk/internal/catalog"
 	"net/http"
+	"strings"
+
+	"github.com/whk-cli/whk/internal/catalog"
 )
 
 // Oneflow puts lowercase hex sha1(callback_id + sign key) in the body's signature field.
@@ -34,6 +37,7 @@ func (s *Oneflow) Facts() Facts {
 		Uncovered: "%s's signature covers only " + s.IDField + " and the sign key, not the body: no receiver can detect an altered body; fetch the contract's events through the API before acting on them",
 		Forged:    "a wrong " + s.Field + " field",
 		Rejected:  "correctly signed deliveries were rejected: check the sign key",
+		Mismatch:  "check that the sign key is the one set for this Oneflow account's webhooks",
 	}
 }
 
@@ -96,6 +100,9 @@ func (s *Oneflow) Verify(body []byte, _ http.Header, k Keys, _ VerifyOptions) (R
 		return withWarning(invalid("%v", err)), nil
 	}
 	if !hmac.Equal([]byte(got), []byte(s.Signature(id, k.Secret))) {
+		if why := s.malformed(body, nil, k); why != "" {
+			return withWarning(invalid("%s", why)), nil
+		}
 		return withWarning(invalid("%s does not match sha1(%s + sign key)", s.Field, s.IDField)), nil
 	}
 	return valid(NotCoveredWarning), nil
@@ -180,4 +187,58 @@ func topLevelSpan(body []byte, key string) (start, end int, found bool, err erro
 		return 0, 0, false, fmt.Errorf("the body is not JSON: %w", err)
 	}
 	return start, end, found, nil
+}
+
+// Diagnosis: see diagnosable.
+
+func (s *Oneflow) malformed(body []byte, _ http.Header, _ Keys) string {
+	got, ok := topLevelStringField(body, s.Field)
+	if !ok || got == "" {
+		return ""
+	}
+	if why := hexShape(got, 2*sha1.Size, "a SHA-1"); why != "" {
+		return fmt.Sprintf("the body's %s field is malformed: %s", s.Field, why)
+	}
+	return ""
+}
+
+func (s *Oneflow) misformatted(d *diagnoser, body []byte) (Finding, bool) {
+	got, ok := topLevelStringField(body, s.Field)
+	if !ok {
+		return Finding{}, false
+	}
+	if low := strings.ToLower(got); low != got {
+		if b, err := SetTopLevelString(body, s.Field, low); err == nil && d.try(b, d.in.Header, d.in.Keys) {
+			return Finding{Cause: CauseEncoding, Message: "the signature is upper-case hex; Oneflow sends lower-case hex"}, true
+		}
+	}
+	return Finding{}, false
+}
+
+// madeOtherwise re-checks the usual wrong recipes for the signature.
+func (s *Oneflow) madeOtherwise(d *diagnoser) (Finding, bool) {
+	in := d.in
+	got, ok := topLevelStringField(in.Body, s.Field)
+	id, idOK := topLevelStringField(in.Body, s.IDField)
+	if !ok || !idOK {
+		return Finding{}, false
+	}
+	got = strings.ToLower(got)
+	secret := in.Keys.Secret
+	cands := []struct{ sig, msg string }{
+		{hexHash(sha1.New(), secret, []byte(id)), "the signature is sha1(sign key + callback_id), the two in the wrong order; Oneflow hashes callback_id + sign key"},
+		{hexMAC(sha1.New, secret, []byte(id)), "the signature is HMAC-SHA1(sign key, callback_id); Oneflow uses a plain sha1 of callback_id + sign key"},
+		{hexHash(sha256.New(), []byte(id), secret), "the signature is sha256(callback_id + sign key); Oneflow uses sha1"},
+		{hexMAC(sha256.New, secret, bodyWithoutField(in.Body, s.Field)), "the signature is HMAC-SHA256 of the body; Oneflow's signature is sha1(callback_id + sign key) and does not cover the body"},
+	}
+	for _, c := range cands {
+		if equal(got, c.sig) {
+			return Finding{Cause: CauseOtherScheme, Message: c.msg}, true
+		}
+	}
+	return Finding{}, false
+}
+
+func (s *Oneflow) secretMistakes(secret []byte, provider string) []secretMistake {
+	return plainSecretMistakes(secret, provider)
 }

@@ -35,6 +35,8 @@ const (
 	escapeMinimal                    // only what JSON requires (JSON.stringify, \u escapes decoded)
 	escapeASCII                      // non-ASCII as \uXXXX (Python's ensure_ascii default)
 	escapeHTML                       // <, >, & as \u003c, \u003e, \u0026 (Go's encoding/json)
+	escapeSlash                      // / as \/ (PHP's json_encode with JSON_UNESCAPED_UNICODE)
+	escapePHP                        // / as \/ and non-ASCII as \uXXXX (PHP's json_encode by default)
 )
 
 // jsonStyle is one way to write a JSON value.
@@ -268,7 +270,9 @@ func writeString(out *bytes.Buffer, n jnode, mode escapeMode) {
 			u(r)
 		case mode == escapeHTML && (r == '<' || r == '>' || r == '&' || r == 0x2028 || r == 0x2029):
 			u(r)
-		case mode == escapeASCII && r > 0x7e:
+		case r == '/' && (mode == escapeSlash || mode == escapePHP):
+			out.WriteString(`\/`)
+		case (mode == escapeASCII || mode == escapePHP) && r > 0x7e:
 			if r > 0xffff {
 				r -= 0x10000
 				u(0xd800 + r>>10)
@@ -310,6 +314,10 @@ func (s jsonStyle) describe(layoutChanged bool) string {
 		parts = append(parts, `non-ASCII characters escaped as \uXXXX`)
 	case escapeHTML:
 		parts = append(parts, `<, > and & escaped as \u003c, \u003e, \u0026`)
+	case escapeSlash:
+		parts = append(parts, `"/" escaped as "\/"`)
+	case escapePHP:
+		parts = append(parts, `"/" escaped as "\/" and non-ASCII characters as \uXXXX`)
 	}
 	d := strings.Join(parts, ", ")
 	if like := s.like(); like != "" {
@@ -321,6 +329,14 @@ func (s jsonStyle) describe(layoutChanged bool) string {
 // like names a serialiser that writes JSON this way.
 func (s jsonStyle) like() string {
 	switch {
+	case s.escape == escapePHP && s.layout == layoutIndent4:
+		return "as PHP's json_encode(..., JSON_PRETTY_PRINT) writes"
+	case s.escape == escapePHP && (s.layout == layoutCompact || s.layout == layoutOriginal):
+		return "as PHP's json_encode writes by default"
+	case s.escape == escapeSlash && (s.layout == layoutCompact || s.layout == layoutOriginal):
+		return "as PHP's json_encode(..., JSON_UNESCAPED_UNICODE) writes"
+	case s.escape == escapeHTML && s.layout == layoutOriginal:
+		return "as Go's encoding/json writes strings"
 	case s.layout == layoutCompact && s.sortKeys && s.escape == escapeHTML:
 		return "as Go's json.Marshal writes a map"
 	case s.layout == layoutCompact && s.escape == escapeHTML:
@@ -337,7 +353,7 @@ func (s jsonStyle) like() string {
 	return ""
 }
 
-// maxReformat bounds the bodies Diagnose re-serialises: each of the ~90 variants is a
+// maxReformat bounds the bodies Diagnose re-serialises: each of the ~130 variants is a
 // copy of the body, which is fine for webhook payloads and wasteful for 10 MiB ones.
 const maxReformat = 1 << 20
 
@@ -387,12 +403,13 @@ func bodyVariants(body []byte) []bodyVariant {
 	trimmed := bytes.TrimRight(body, " \t\r\n")
 	trail := body[len(trimmed):]
 	var styles []jsonStyle
-	for _, e := range []escapeMode{escapeMinimal, escapeASCII, escapeHTML} {
+	escapes := []escapeMode{escapeMinimal, escapeASCII, escapeHTML, escapePHP, escapeSlash}
+	for _, e := range escapes {
 		styles = append(styles, jsonStyle{layoutOriginal, false, e})
 	}
 	for _, l := range []jsonLayout{layoutCompact, layoutIndent2, layoutPython, layoutIndent4, layoutTab} {
 		for _, sorted := range []bool{false, true} {
-			for _, e := range []escapeMode{escapeOriginal, escapeMinimal, escapeASCII, escapeHTML} {
+			for _, e := range append([]escapeMode{escapeOriginal}, escapes...) {
 				styles = append(styles, jsonStyle{l, sorted, e})
 			}
 		}
@@ -409,6 +426,9 @@ func bodyVariants(body []byte) []bodyVariant {
 		b := reformat(body, root, s)
 		changed := changedLayout[s.layout]
 		what := "the signature matches the body " + s.describe(changed)
+		if s.layout == layoutOriginal {
+			what = "the signature matches the body with " + s.describe(changed)
+		}
 		if s.layout != layoutOriginal {
 			// A re-serialised body loses the trailing newline; try it both ways.
 			add(b, CauseBodyReserialised, what+": the JSON was re-serialised between signing and verifying; verify the raw bytes as received, before any JSON parsing")
@@ -419,7 +439,7 @@ func bodyVariants(body []byte) []bodyVariant {
 			add(withNL, CauseBodyReserialised, what+" with a trailing newline: the JSON was re-serialised between signing and verifying; verify the raw bytes as received, before any JSON parsing")
 			continue
 		}
-		add(b, CauseBodyReserialised, what+": strings were re-escaped between signing and verifying; verify the raw bytes as received, before any JSON parsing")
+		add(b, CauseBodyReserialised, what+": the body was parsed and re-serialised between signing and verifying (JSON.parse + JSON.stringify, json.loads + json.dumps), which rewrote the string escapes the sender signed; verify the raw bytes as received, before any JSON parsing")
 	}
 	return out
 }

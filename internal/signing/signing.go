@@ -163,6 +163,9 @@ type Facts struct {
 	Forged string
 	// Rejected says what to check when a receiver rejects correctly signed deliveries.
 	Rejected string
+	// Mismatch says what to check when a signature does not verify and none of the
+	// usual mistakes explains it ("check that the secret is the one configured …").
+	Mismatch string
 }
 
 // Described is what every scheme the catalog names implements besides Scheme

@@ -1,17 +1,21 @@
 package signing
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
-	"github.com/whk-cli/whk/internal/catalog"
 	"math"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/whk-cli/whk/internal/catalog"
 )
 
 // StandardWebhooks is the Standard Webhooks 1.0.0 scheme: webhook-id, webhook-timestamp
@@ -31,6 +35,7 @@ func (s *StandardWebhooks) Facts() Facts {
 		Timestamped: true,
 		Forged:      "a " + HeaderWebhookSignature + " made with another secret",
 		Rejected:    "correctly signed deliveries were rejected: check the secret, and verify the raw body bytes before parsing them",
+		Mismatch:    "check that the secret is the one configured for this endpoint",
 	}
 }
 
@@ -158,6 +163,9 @@ func (s *StandardWebhooks) Verify(body []byte, h http.Header, k Keys, o VerifyOp
 		}
 	}
 	if !matched {
+		if why := s.malformed(body, h, k); why != "" {
+			return invalid("%s", why), nil
+		}
 		return invalid("no signature in %s matches this key", HeaderWebhookSignature), nil
 	}
 	age := timestampAge(now, ts)
@@ -200,4 +208,123 @@ func timestampAge(now time.Time, ts int64) time.Duration {
 		return time.Duration(limit) * time.Second
 	}
 	return now.Sub(time.Unix(ts, 0))
+}
+
+// Diagnosis: see diagnosable and timestamped.
+
+func (s *StandardWebhooks) signedAt(h http.Header, o VerifyOptions) (time.Time, string, bool) {
+	ts, err := strconv.ParseInt(h.Get(HeaderWebhookTimestamp), 10, 64)
+	if err != nil {
+		return time.Time{}, "", false
+	}
+	now, tol := o.Now, o.Tolerance
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if tol <= 0 {
+		tol = DefaultTolerance
+	}
+	at := time.Unix(ts, 0)
+	age := timestampAge(now, ts)
+	switch {
+	case age <= tol && -age <= tol:
+		return at, "", true
+	case ts > 1e12:
+		return at, fmt.Sprintf("%s %d looks like milliseconds: Standard Webhooks timestamps are Unix seconds", HeaderWebhookTimestamp, ts), true
+	case age > 0:
+		return at, fmt.Sprintf("%s is %s old, beyond the %s tolerance: a replayed or long-delayed delivery, or a clock that is behind; raise --tolerance to check an old capture", HeaderWebhookTimestamp, age.Round(time.Second), tol), true
+	}
+	return at, fmt.Sprintf("%s is %s in the future, beyond the %s tolerance: the sender's clock is ahead (or yours is behind)", HeaderWebhookTimestamp, (-age).Round(time.Second), tol), true
+}
+
+// malformed: no entry of webhook-signature has the form of a v1 (HMAC-SHA256) or v1a
+// (ed25519) signature in standard base64.
+func (s *StandardWebhooks) malformed(_ []byte, h http.Header, _ Keys) string {
+	sigs := strings.TrimSpace(h.Get(HeaderWebhookSignature))
+	if sigs == "" {
+		return ""
+	}
+	for _, vs := range ParseSignatureList(sigs) {
+		b, err := base64.StdEncoding.DecodeString(vs.Signature)
+		if err == nil && ((vs.Version == "v1" && len(b) == sha256.Size) || (vs.Version == "v1a" && len(b) == ed25519.SignatureSize)) {
+			return ""
+		}
+	}
+	return HeaderWebhookSignature + " is malformed: no entry is v1,<base64 of a 32-byte HMAC-SHA256> or v1a,<base64 of a 64-byte ed25519 signature>"
+}
+
+func (s *StandardWebhooks) misformatted(d *diagnoser, body []byte) (Finding, bool) {
+	in := d.in
+	for _, entry := range strings.Fields(in.Header.Get(HeaderWebhookSignature)) {
+		version, sig, ok := strings.Cut(entry, ",")
+		var value, msg string
+		var cause Cause
+		switch {
+		case !ok && (strings.HasPrefix(entry, "v1=") || strings.HasPrefix(entry, "v1:")):
+			value, cause, msg = "v1,"+entry[3:], CauseMissingPrefix, fmt.Sprintf("the signature is written %q…; Standard Webhooks writes the version and the signature separated by a comma: v1,<base64>", entry[:3])
+		case !ok && isHex(entry) && len(entry) == 2*sha256.Size:
+			b, _ := hex.DecodeString(entry)
+			value, cause, msg = "v1,"+base64.StdEncoding.EncodeToString(b), CauseEncoding, "the signature lacks the \"v1,\" prefix and is hex; Standard Webhooks sends v1,<base64>"
+		case !ok:
+			value, cause, msg = "v1,"+entry, CauseMissingPrefix, "the signature lacks the \"v1,\" version prefix; with it, it matches: send webhook-signature: v1,<base64>"
+		case version == "v1" && isHex(sig) && len(sig) == 2*sha256.Size:
+			b, _ := hex.DecodeString(sig)
+			value, cause, msg = "v1,"+base64.StdEncoding.EncodeToString(b), CauseEncoding, "the signature is hex; Standard Webhooks sends the HMAC as base64"
+		case version == "v1":
+			if b, ok := b64Decode(sig); ok && len(b) == sha256.Size && base64.StdEncoding.EncodeToString(b) != sig {
+				value, cause, msg = "v1,"+base64.StdEncoding.EncodeToString(b), CauseEncoding, "the signature is URL-safe or unpadded base64; Standard Webhooks sends standard, padded base64"
+			}
+		}
+		if value != "" && d.try(body, withHeader(in.Header, HeaderWebhookSignature, value), in.Keys) {
+			return Finding{Cause: cause, Message: msg}, true
+		}
+	}
+	return Finding{}, false
+}
+
+func (s *StandardWebhooks) madeOtherwise(d *diagnoser) (Finding, bool) {
+	in := d.in
+	secret := in.Keys.Secret
+	keys := [][]byte{secret}
+	if k, err := DecodeWhsec(secret); err == nil {
+		keys = append(keys, k)
+	}
+	for _, entry := range strings.Fields(in.Header.Get(HeaderWebhookSignature)) {
+		version, sig, ok := strings.Cut(entry, ",")
+		hexSig := strings.ToLower(strings.TrimPrefix(entry, "sha256="))
+		if isHex(hexSig) && len(hexSig) == 2*sha256.Size {
+			for _, key := range keys {
+				if equal(hexSig, hexMAC(sha256.New, key, in.Body)) {
+					return Finding{Cause: CauseOtherScheme, Message: "the signature is hex HMAC-SHA256 of the body alone, as Clment and Contract-as-Code sign; Standard Webhooks signs id.timestamp.body and sends v1,<base64>"}, true
+				}
+			}
+		}
+		if ok && version == "v1" {
+			for _, key := range keys {
+				if equal(sig, base64.StdEncoding.EncodeToString(MAC(key, in.Body))) {
+					return Finding{Cause: CauseOtherScheme, Message: "the signature is HMAC-SHA256 of the body alone; Standard Webhooks signs \"{webhook-id}.{webhook-timestamp}.{body}\""}, true
+				}
+			}
+		}
+		if ok && version == "v1a" && !strings.HasPrefix(string(secret), "whpk_") {
+			d.maybe(CauseOtherScheme, "the header carries a v1a (ed25519) signature; checking it needs the sender's whpk_ public key, not a whsec_ secret")
+		}
+		if ok && version == "v1" && strings.HasPrefix(string(secret), "whpk_") {
+			d.maybe(CauseOtherScheme, "the header carries a v1 (HMAC) signature; checking it needs the whsec_ secret, not a whpk_ public key")
+		}
+	}
+	return Finding{}, false
+}
+
+// secretMistakes: the whsec_ secret used as a string, or its base64 part undecoded.
+func (s *StandardWebhooks) secretMistakes(secret []byte, _ string) []secretMistake {
+	raw := []byte("whsec_" + base64.StdEncoding.EncodeToString(secret))
+	if _, err := DecodeWhsec(secret); err != nil {
+		return []secretMistake{{raw, CauseWhsecSecret, "the secret is not whsec_<base64>, and the signature matches it used as raw bytes; Standard Webhooks base64-decodes the part after whsec_ and uses those bytes as the key"}}
+	}
+	out := []secretMistake{{raw, CauseWhsecSecret, "the signature was made with the whsec_ secret string itself as the HMAC key; Standard Webhooks uses the base64-decoded bytes after whsec_"}}
+	if rest, ok := bytes.CutPrefix(secret, []byte("whsec_")); ok {
+		out = append(out, secretMistake{[]byte("whsec_" + base64.StdEncoding.EncodeToString(rest)), CauseWhsecSecret, "the signature was made with the base64 text after whsec_ as the key, not decoded; Standard Webhooks uses the decoded bytes"})
+	}
+	return out
 }

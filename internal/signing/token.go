@@ -1,11 +1,14 @@
 package signing
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
-	"github.com/whk-cli/whk/internal/catalog"
 	"net/http"
+	"strings"
+
+	"github.com/whk-cli/whk/internal/catalog"
 )
 
 // Token is CM.com Sign's only authentication: no signature, a shared token in a custom
@@ -28,6 +31,7 @@ func (s *Token) Facts() Facts {
 		Uncovered: "%s deliveries are not signed: the token does not cover the body",
 		Forged:    "a wrong token in " + s.Header,
 		Rejected:  "correct deliveries were rejected: check the token and its header name (--auth-header)",
+		Mismatch:  "check the token registered with the webhook",
 	}
 }
 
@@ -62,4 +66,39 @@ func (s *Token) Verify(_ []byte, h http.Header, k Keys, _ VerifyOptions) (Result
 		return invalid("the %s header does not match the token", s.Header), nil
 	}
 	return valid(), nil
+}
+
+// Diagnosis: see diagnosable.
+
+// malformed: a token has no form of its own, so no value is malformed.
+func (s *Token) malformed([]byte, http.Header, Keys) string { return "" }
+
+// misformatted: a token is compared as it is; there is no format to get wrong.
+func (s *Token) misformatted(*diagnoser, []byte) (Finding, bool) { return Finding{}, false }
+
+// madeOtherwise finds the token in another header or behind an auth scheme.
+func (s *Token) madeOtherwise(d *diagnoser) (Finding, bool) {
+	in := d.in
+	want := sha256.Sum256(in.Keys.Secret)
+	same := func(v string) bool {
+		got := sha256.Sum256([]byte(v))
+		return hmac.Equal(got[:], want[:])
+	}
+	for name, vals := range in.Header {
+		for _, v := range vals {
+			scheme, rest, hasScheme := strings.Cut(strings.TrimSpace(v), " ")
+			switch {
+			case strings.EqualFold(name, s.Header) && hasScheme && same(strings.TrimSpace(rest)):
+				return Finding{Cause: CauseTokenHeader, Message: fmt.Sprintf("%s carries the token behind %q; CM.com Sign sends the header value exactly as registered, so register it (or compare it) the same way", s.Header, scheme)}, true
+			case strings.EqualFold(name, s.Header):
+			case same(v) || (hasScheme && same(strings.TrimSpace(rest))):
+				return Finding{Cause: CauseTokenHeader, Message: fmt.Sprintf("the token is in the %s header, not %s: pass --auth-header %s", name, s.Header, name)}, true
+			}
+		}
+	}
+	return Finding{}, false
+}
+
+func (s *Token) secretMistakes(secret []byte, provider string) []secretMistake {
+	return plainSecretMistakes(secret, provider)
 }
