@@ -318,7 +318,13 @@ func TestFailureKinds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &Poster{URL: tt.url, Timeout: 300 * time.Millisecond, Client: &http.Client{Transport: NewTransport(1)}}
+			// Only the timeout case needs a short timeout; the others get time for a TLS
+			// handshake on a loaded machine (300 ms was not always enough).
+			timeout := 10 * time.Second
+			if tt.want == ErrTimeout {
+				timeout = 300 * time.Millisecond
+			}
+			s := &Poster{URL: tt.url, Timeout: timeout, Client: &http.Client{Transport: NewTransport(1)}}
 			a := s.Post(context.Background(), d)
 			if a.OK || a.Status != 0 || a.Kind != tt.want {
 				t.Errorf("kind %q (err %v), want %q", a.Kind, a.Err, tt.want)
