@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -139,15 +140,10 @@ func ParseTimestamp(s string) (time.Time, error) {
 	return time.Time{}, cmdutil.WithHint(fmt.Errorf("invalid --timestamp %q", s), "use Unix seconds (1614265330) or RFC 3339 (2021-02-25T15:02:10Z)")
 }
 
-// pinUse says which scheme signs each pin flag.
-var pinUse = map[string]string{
-	"id": catalog.SchemeStandardWebhooks, "timestamp": catalog.SchemeStandardWebhooks,
-	"nonce": catalog.SchemeIroncladRSA, "event-id": catalog.SchemeIroncladRSA,
-}
-
 func runSign(o *SignOptions) error {
+	facts, _ := signing.FactsOf(o.Scheme)
 	for _, name := range o.Pinned {
-		if pinUse[name] != o.Provider.Scheme.Name {
+		if !slices.Contains(facts.Pins, name) {
 			fmt.Fprintf(o.ErrOut, "whk: note: --%s has no effect: %s (%s) does not sign it\n", name, o.Provider.Name, o.Provider.Scheme.Name)
 		}
 	}
@@ -164,7 +160,7 @@ func runSign(o *SignOptions) error {
 	req := render.SignedRequest{
 		Headers:     signed.Headers,
 		Body:        signed.Body,
-		BodyChanged: o.Provider.Scheme.Name == catalog.SchemeOneflowSHA1 || string(signed.Body) != string(o.Body),
+		BodyChanged: facts.Field != "" || string(signed.Body) != string(o.Body),
 		URL:         o.URL,
 		ContentType: o.Provider.ContentType,
 	}

@@ -48,13 +48,11 @@ const escapeForm = 2
 // rawBody sends the base event in every body form, each a new delivery signed over
 // the bytes sent, after the compact form of the same event as a control.
 func (r *runner) rawBody(ctx context.Context) Result {
-	switch r.o.Scheme.(type) {
-	case *signing.Oneflow:
-		return skip("not applicable: %s's signature covers only callback_id and the sign key, not the body", r.p.Name)
-	case *signing.Token:
-		return skip("not applicable: %s deliveries are not signed; the token does not cover the body", r.p.Name)
-	case *signing.Ironclad:
-		return skip("not applicable: %s signs event id + JSON.stringify(body) + nonce, so a receiver that verifies a compact re-serialisation in key order does what %s's documentation asks", r.p.Name, r.p.Name)
+	switch f, _ := signing.FactsOf(r.o.Scheme); {
+	case !f.CoversBody:
+		return skip("not applicable: "+f.Uncovered, r.p.Name)
+	case f.Reserialised != "":
+		return skip("not applicable: %s signs %s, so a receiver that verifies a compact re-serialisation in key order does what %s's documentation asks", r.p.Name, f.Reserialised, r.p.Name)
 	}
 	type attempt struct {
 		e    *catalog.Event

@@ -81,10 +81,7 @@ func freshValue(f catalog.Fresh, at time.Time) any {
 // does not document the format of X-Ironclad-Webhook-Event-Id; whk uses 24 hex digits,
 // like the other Ironclad ids in its examples.
 func headerID(p *catalog.Provider) string {
-	if p.Scheme.Name == catalog.SchemeStandardWebhooks {
-		return "msg_" + randomHex(12)
-	}
-	return randomHex(12)
+	return signing.FactsFor(p).IDPrefix + randomHex(12)
 }
 
 // Sign attaches the provider's delivery headers and signature. The signed bytes are
@@ -93,7 +90,9 @@ func (d *Delivery) Sign(s signing.Scheme, k signing.Keys, p signing.Params) erro
 	if p.EventID == "" {
 		p.EventID = d.ID
 	}
-	if p.ID == "" && d.Provider.Scheme.Name == catalog.SchemeStandardWebhooks {
+	if p.ID == "" {
+		// The delivery's id is what a scheme that signs an id (Standard Webhooks'
+		// webhook-id) signs; the others ignore Params.ID.
 		p.ID = d.ID
 	}
 	if p.Timestamp.IsZero() {

@@ -747,11 +747,8 @@ func tokenHeaders(c *catalog.Catalog, authHeader string) []string {
 	}
 	add(authHeader)
 	for _, p := range c.Providers() {
-		if p.Scheme.Name == catalog.SchemeHeaderToken {
-			add(p.Scheme.Header)
-			if p.Scheme.Header == "" {
-				add("X-Webhook-Token")
-			}
+		if s, err := signing.For(p, ""); err == nil {
+			add(signing.TokenHeader(s))
 		}
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -89,6 +90,30 @@ func TestEverySchemeStatesItsFacts(t *testing.T) {
 				t.Fatalf("signed then verified: %s", got)
 			}
 
+			// Pins: each pinned value is signed, so changing it changes the signature.
+			pinned := map[string]func(*Params){
+				"id":        func(p *Params) { p.ID = "msg_pinned" },
+				"timestamp": func(p *Params) { p.Timestamp = now.Add(-time.Minute) },
+				"nonce":     func(p *Params) { p.Nonce = "pinned-nonce" },
+				"event-id":  func(p *Params) { p.EventID = "pinned-event" },
+			}
+			for _, pin := range f.Pins {
+				change, known := pinned[pin]
+				if !known {
+					t.Fatalf("pin %q is not a whk sign flag", pin)
+				}
+				a, b := Params{Timestamp: now, ID: "msg_a", Nonce: "n", EventID: "e"}, Params{Timestamp: now, ID: "msg_a", Nonce: "n", EventID: "e"}
+				change(&b)
+				sa, errA := s.Sign(body, sign, a)
+				sb, errB := s.Sign(body, sign, b)
+				if errA != nil || errB != nil {
+					t.Fatal(errA, errB)
+				}
+				if reflect.DeepEqual(headerOf(sa), headerOf(sb)) && string(sa.Body) == string(sb.Body) {
+					t.Fatalf("pin %q: signing with another value changed nothing", pin)
+				}
+			}
+
 			// Where the signature travels: without it the request is unsigned, and
 			// Present puts it back where Verify reads it.
 			stripped, h2, value := strip(t, f, signed.Body, h)
@@ -102,7 +127,7 @@ func TestEverySchemeStatesItsFacts(t *testing.T) {
 			if got := status(back, h2, opts); got != StatusValid {
 				t.Fatalf("signature presented again: %s", got)
 			}
-			if got := FactsFor(p); got != f {
+			if got := FactsFor(p); !reflect.DeepEqual(got, f) {
 				t.Fatalf("FactsFor %+v, Facts %+v", got, f)
 			}
 			if got := SignatureHeader(s); got != f.Header {

@@ -36,9 +36,12 @@ func (s *Ironclad) Facts() Facts {
 		Header:     s.Header,
 		CoversBody: true,
 		KeyPair:    true,
-		Forged:     "a signature in " + s.Header + " that does not verify",
-		Rejected:   "correctly signed deliveries were rejected: check that the endpoint has the public key of the key whk signs with, and verify the raw body bytes before parsing them",
-		Mismatch:   "check the public key (Ironclad rotates it: re-fetch it from GET /public/api/v1/webhooks/verification-key; whk's test key only verifies whk's own signatures) and that the event id header is the one Ironclad sent",
+		Pins:       []string{"nonce", "event-id"},
+		// PROVIDERS.md: Ironclad signs event id + JSON.stringify(body) + nonce.
+		Reserialised: "event id + JSON.stringify(body) + nonce",
+		Forged:       "a signature in " + s.Header + " that does not verify",
+		Rejected:     "correctly signed deliveries were rejected: check that the endpoint has the public key of the key whk signs with, and verify the raw body bytes before parsing them",
+		Mismatch:     "check the public key (Ironclad rotates it: re-fetch it from GET /public/api/v1/webhooks/verification-key; whk's test key only verifies whk's own signatures) and that the event id header is the one Ironclad sent",
 	}
 }
 

@@ -154,6 +154,16 @@ type Facts struct {
 	// KeyPair means the scheme signs with a private key and verifies with a public one
 	// (--private-key, --public-key) rather than with a shared secret.
 	KeyPair bool
+	// Pins are the values besides the body that the scheme signs and a user may pin
+	// for reproducible output (whk sign's flags: "id", "timestamp", "nonce",
+	// "event-id").
+	Pins []string
+	// IDPrefix starts the fresh delivery ids whk makes for the scheme when they travel
+	// in a header (Standard Webhooks' examples use msg_).
+	IDPrefix string
+	// Reserialised, when the scheme signs a re-serialisation of the body rather than
+	// its bytes, says what it signs: a receiver then has to re-serialise too.
+	Reserialised string
 	// Warning is said on every verification, valid or not ("" for none).
 	Warning string
 	// Uncovered says, when the body is not covered, why no receiver can detect an

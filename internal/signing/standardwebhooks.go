@@ -33,6 +33,8 @@ func (s *StandardWebhooks) Facts() Facts {
 		Header:      HeaderWebhookSignature,
 		CoversBody:  true,
 		Timestamped: true,
+		Pins:        []string{"id", "timestamp"},
+		IDPrefix:    "msg_",
 		Forged:      "a " + HeaderWebhookSignature + " made with another secret",
 		Rejected:    "correctly signed deliveries were rejected: check the secret, and verify the raw body bytes before parsing them",
 		Mismatch:    "check that the secret is the one configured for this endpoint",
@@ -70,7 +72,7 @@ func (s *StandardWebhooks) Sign(body []byte, k Keys, p Params) (Signed, error) {
 	if len(k.Secret) == 0 {
 		return Signed{}, fmt.Errorf("%w: Standard Webhooks signing needs a whsec_ secret", ErrNoKey)
 	}
-	id := orDefault(p.ID, "msg_"+randomHex(12))
+	id := orDefault(p.ID, s.Facts().IDPrefix+randomHex(12))
 	ts := p.Timestamp
 	if ts.IsZero() {
 		ts = time.Now()
