@@ -301,7 +301,7 @@ func planString(plan []Send) string {
 // received is what a local receiver got.
 type received struct {
 	typ, id, sig string
-	body        []byte
+	body         []byte
 }
 
 func receiver(t *testing.T, status func(n int) int) (*httptest.Server, func() []received) {
