@@ -96,7 +96,7 @@ func TestSelectedChecks(t *testing.T) {
 	}{
 		{"all", nil, nil, "<nil>"},
 		{"only keeps the suite's order", []string{"timeout", "duplicate"}, nil, "duplicate,timeout"},
-		{"skip", nil, []string{"signed-delivery", "timeout"}, "bad-signature,missing-signature,tampered-body,raw-body,stale-timestamp,duplicate,retry,unknown-type"},
+		{"skip", nil, []string{"signed-delivery", "timeout"}, "bad-signature,missing-signature,tampered-body,raw-body,stale-timestamp,duplicate,retry,unknown-type,lifecycle"},
 		{"only then skip", []string{"retry", "duplicate"}, []string{"retry"}, "duplicate"},
 		{"nothing left", []string{"retry"}, []string{"retry"}, ""},
 	}
@@ -131,10 +131,10 @@ func TestRunTestAgainstTheExample(t *testing.T) {
 	if err := runTest(context.Background(), o); err != nil {
 		t.Fatalf("runTest: %v\n%s", err, out)
 	}
-	if !strings.HasPrefix(out.String(), "CHECK ") || strings.Count(out.String(), "\n") != 11 {
+	if !strings.HasPrefix(out.String(), "CHECK ") || strings.Count(out.String(), "\n") != 12 {
 		t.Errorf("stdout:\n%s", out)
 	}
-	if !strings.HasPrefix(errOut.String(), "9 passed, 0 failed, 1 skipped") {
+	if !strings.HasPrefix(errOut.String(), "10 passed, 0 failed, 1 skipped") {
 		t.Errorf("stderr: %s", errOut)
 	}
 

@@ -59,6 +59,7 @@ var Checks = []Check{
 	{CheckDuplicate, "the same delivery sent twice is acknowledged twice"},
 	{CheckRetry, "a retry (same delivery id, signed again) is acknowledged"},
 	{CheckUnknownType, "an unknown event type is acknowledged, not crashed on"},
+	{CheckLifecycle, "the provider's lifecycle, shuffled and with duplicates, is acknowledged delivery by delivery"},
 	{CheckTimeout, "every answer arrives within the provider's timeout"},
 }
 
@@ -196,6 +197,8 @@ func (r *runner) run(ctx context.Context, id string) Result {
 		return r.retry(ctx)
 	case CheckUnknownType:
 		return r.unknownType(ctx)
+	case CheckLifecycle:
+		return r.lifecycle(ctx)
 	case CheckTimeout:
 		return r.timeout(ctx)
 	}

@@ -12,6 +12,7 @@ var proofs = map[string]string{
 	CheckDuplicate:        "the same delivery sent twice is acknowledged twice: providers deliver at least once, and a refused duplicate is retried as a failure",
 	CheckRetry:            "a retry (same delivery id, signed again with a fresh timestamp or nonce) is acknowledged",
 	CheckUnknownType:      "an event type the endpoint does not know is acknowledged and ignored, not crashed on: providers add types (Clment ships changed payloads as new versioned types)",
+	CheckLifecycle:        "the endpoint takes a whole lifecycle out of order and with repeats: the provider's built-in lifecycle (whk scenario list), shuffled, with about half its deliveries sent again after later ones, is acknowledged delivery by delivery, as at-least-once providers with parallel workers deliver it",
 	CheckTimeout:          "every answer came within the provider's documented timeout (where none is documented whk says so, and waits 30s or --timeout)",
 }
 
