@@ -15,12 +15,19 @@ import (
 // compact is one line per delivery, as `stripe listen` prints: time, provider, type,
 // id, then the marks (signature, schema, duplicate, answer, the app's answer when
 // forwarding, a record not written). At the terminal's width the id, then the type,
-// give way to an ellipsis so that the marks stay.
+// give way to an ellipsis so that the marks stay; in a terminal narrower still, the
+// line's end does.
 func (p *ListenPrinter) compact(d *listener.Delivery) string {
 	s, rec := p.s, d.Record
 	plain := lipgloss.NewStyle()
 	var marks []span
-	mark := func(text string, st lipgloss.Style) { marks = append(marks, span{"  ", plain}, span{text, st}) }
+	mark := func(text string, st lipgloss.Style) {
+		sep := " "
+		if len(marks) == 0 {
+			sep = "  "
+		}
+		marks = append(marks, span{sep, plain}, span{text, st})
+	}
 	if sig := rec.Signature; sig != nil {
 		mark("sig "+verdictMark(sig.Status), p.verdictStyle(sig.Status))
 	}
@@ -45,7 +52,7 @@ func (p *ListenPrinter) compact(d *listener.Delivery) string {
 	if rs := rec.Stored; rs != nil && rs.Status == record.StoredFailed {
 		mark("record failed", s.Fail)
 	}
-	at := rec.ReceivedAt.In(p.o.Location).Format("15:04:05.000")
+	at := rec.ReceivedAt.In(p.o.Location).Format("15:04:05")
 	provider, typ, id := safeOrDash(rec.Provider), safeOrDash(rec.Type), safeOrDash(rec.ID)
 	if p.o.Width > 0 {
 		tail := 0
@@ -55,10 +62,10 @@ func (p *ListenPrinter) compact(d *listener.Delivery) string {
 		// Two spaces between the four head fields.
 		room := p.o.Width - tail - ansi.StringWidth(at) - ansi.StringWidth(provider) - 6
 		if over := ansi.StringWidth(typ) + ansi.StringWidth(id) - room; over > 0 {
-			id = truncate(id, max(ansi.StringWidth(id)-over, 8))
+			id = truncate(id, max(ansi.StringWidth(id)-over, 5))
 		}
 		if over := ansi.StringWidth(typ) + ansi.StringWidth(id) - room; over > 0 {
-			typ = truncate(typ, max(ansi.StringWidth(typ)-over, 8))
+			typ = truncate(typ, max(ansi.StringWidth(typ)-over, 7))
 		}
 	}
 	line := []span{{at, s.Dim}, {"  ", plain}, {provider, s.Bold}, {"  ", plain}, {typ, s.Key}, {"  ", plain}, {id, plain}}
@@ -66,8 +73,8 @@ func (p *ListenPrinter) compact(d *listener.Delivery) string {
 	for _, sp := range append(line, marks...) {
 		b.WriteString(paint(p.colour, sp.style, sp.text))
 	}
-	b.WriteByte('\n')
-	return b.String()
+	// Narrower than the shortest type and id with every mark: the end gives way.
+	return truncate(b.String(), p.o.Width) + "\n"
 }
 
 // verdictMark is a verdict as one character: ✓ valid, ✗ invalid, ! unsigned,
@@ -176,7 +183,7 @@ func ListenSummary(first string, t ListenTally) string {
 // ListenStatus is the live status line: counts by verdict and the rate, cut to width
 // (a line that wrapped could not be redrawn in place). It has no newline.
 func ListenStatus(t ListenTally, perSecond float64, width int) string {
-	parts := []string{fmt.Sprintf("%d %s", t.Deliveries, plural(t.Deliveries, "delivery", "deliveries"))}
+	parts := []string{fmt.Sprintf("%d %s", t.Deliveries, plural(t.Deliveries, "delivery", "deliveries")), fmt.Sprintf("%.1f req/s", perSecond)}
 	add := func(label string, m map[string]int, order []string) {
 		var marks []string
 		for _, v := range order {
@@ -199,7 +206,6 @@ func ListenStatus(t ListenTally, perSecond float64, width int) string {
 	if t.RecordsFailed > 0 {
 		parts = append(parts, fmt.Sprintf("records lost %d", t.RecordsFailed))
 	}
-	parts = append(parts, fmt.Sprintf("%.1f req/s", perSecond))
 	line := "● " + strings.Join(parts, " · ")
 	if width > 0 {
 		// The last column stays free: writing there makes some terminals wrap.
