@@ -46,12 +46,13 @@ type ListenOptions struct {
 	MaxBody    int64
 	JSON       bool
 	Verbose    bool
-	// View is --output: how much of each delivery is printed (text output only).
-	View render.ListenView
 	AuthHeader string
 	Tolerance  time.Duration
 	Now        func() time.Time
 	HTTPClient *http.Client
+
+	// View is --output: how much of each delivery is printed (text output only).
+	View render.ListenView
 
 	// configure adjusts the listener's configuration (tests shorten timeouts).
 	configure func(*listener.Config)
