@@ -146,7 +146,13 @@ func (p *ListenPrinter) Warnings(d *listener.Delivery) string {
 	var b strings.Builder
 	for _, w := range d.Warnings {
 		if p.once(w) {
-			b.WriteString("whk: warning: " + SafeText(w) + "\n")
+			// Wrapped at words on a terminal, like the blocks.
+			for i, l := range wrapText("whk: warning: "+SafeText(w), p.o.Width, p.o.Width-2) {
+				if i > 0 {
+					b.WriteString("  ")
+				}
+				b.WriteString(l + "\n")
+			}
 		}
 	}
 	return b.String()

@@ -127,6 +127,15 @@ func TestListenQuietPrintsNoDelivery(t *testing.T) {
 	}
 }
 
+func TestCompactWarningWrapsAtWords(t *testing.T) {
+	p := NewListenPrinter(&bytes.Buffer{}, ListenOptions{Mode: ListenTTY, View: ViewCompact, Width: 60})
+	out := p.Warnings(widthDeliveries()[1])
+	checkFits(t, []byte(out), 60, false)
+	if !strings.HasPrefix(out, "whk: warning: Oneflow's") || !strings.Contains(out, "\n  and the sign key, not the body") {
+		t.Errorf("warning not wrapped at words with an indent:\n%s", out)
+	}
+}
+
 func TestProviderWarningOncePerRun(t *testing.T) {
 	oneflow := widthDeliveries()[1]
 	forward := sampleDeliveries()[3] // a forward that failed: its warning is the delivery's own
