@@ -53,6 +53,8 @@ type EventsListOptions struct {
 	Provider *catalog.Provider // nil: every provider
 	JSON     bool
 	Out      io.Writer
+	// Width is the terminal's width: descriptions are cut to fit (0: no limit).
+	Width int
 }
 
 // NewCmdEventsList builds `whk events list`.
@@ -76,7 +78,7 @@ whether its payload is documented, and a one-line description. With --json, one
 			if opts.Provider, err = f.Provider(cmd); err != nil {
 				return err
 			}
-			opts.Catalog, opts.Out = c, f.IOStreams.Out
+			opts.Catalog, opts.Out, opts.Width = c, f.IOStreams.Out, f.IOStreams.TerminalWidth()
 			if runF != nil {
 				return runF(opts)
 			}
@@ -115,16 +117,11 @@ func runEventsList(o *EventsListOptions) error {
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(o.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROVIDER\tTYPE\tPAYLOAD\tDESCRIPTION")
-	for _, l := range lines {
-		doc := "documented"
-		if !l.Documented {
-			doc = "not documented"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", render.Safe(l.Provider), render.Safe(l.Type), doc, render.SafeText(l.Description))
+	rows := make([]render.EventRow, len(lines))
+	for i, l := range lines {
+		rows[i] = render.EventRow{Provider: l.Provider, Type: l.Type, Documented: l.Documented, Description: l.Description}
 	}
-	return tw.Flush()
+	return render.EventsTable(o.Out, rows, o.Width)
 }
 
 // EventsShowOptions are the inputs of `whk events show`.

@@ -5,11 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -48,6 +51,9 @@ type ListenOptions struct {
 	Now        func() time.Time
 	HTTPClient *http.Client
 
+	// View is --output: how much of each delivery is printed (text output only).
+	View render.ListenView
+
 	// configure adjusts the listener's configuration (tests shorten timeouts).
 	configure func(*listener.Config)
 }
@@ -56,7 +62,7 @@ type ListenOptions struct {
 func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *ListenOptions) error) *cobra.Command {
 	opts := &ListenOptions{}
 	var kf cmdutil.KeyFlags
-	var maxBody string
+	var maxBody, output string
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Receive deliveries locally: verify, validate, print and record each one",
@@ -65,9 +71,21 @@ provider and event type (or uses -p), verifies the signature when a secret or ke
 given, validates the body against the event's JSON Schema, flags a duplicate delivery
 id, prints the delivery and answers.
 
-On a terminal each delivery is a coloured block; piped, the same fields as plain text;
-with --json, a first {"kind":"ready","url":...} line and then one delivery record per
-line (the raw body base64-encoded). --record DIR writes each delivery record to its
+On a terminal each delivery is a coloured block, wrapped to the terminal's width; piped,
+the same fields as plain text. --output compact prints one line per delivery (time,
+provider, type, id, signature and schema marks, duplicate, answer, the app's answer
+when forwarding, a record not written); --output quiet prints none: only the ready
+line, warnings and the summary. A warning that holds for every delivery of a provider
+(Oneflow's signature does not cover the body) is said once per run. With --json,
+a first {"kind":"ready","url":...} line and then one delivery record per line (the raw
+body base64-encoded); --json and --output together are a usage error. When stdout is
+not a terminal, "Listening on URL" is said on stderr too, so that
+'whk listen --json | whk validate -' shows where to send.
+
+When stdout and stderr are both a terminal, a status line at the bottom counts the
+deliveries by verdict and their rate. On exit a summary on stderr breaks the
+deliveries down by signature and schema verdict, duplicates, forwards that failed and
+records not written. --record DIR writes each delivery record to its
 own file, atomically, named so that names sort by arrival
 (20260616T143208.123456Z-<run>-000001-clment-review.completed.json); every answered
 request is on disk when listen exits. The CM.com Sign token header shows as
@@ -100,6 +118,9 @@ checked with whk's local test key unless --public-key is given, so that
 			if opts.MaxBody, err = cmdutil.ParseSize(maxBody); err != nil || opts.MaxBody == 0 {
 				return cmdutil.WithHint(fmt.Errorf("--max-body: invalid size %q", maxBody), "use bytes or a unit: 1024, 64KiB, 10MiB")
 			}
+			if opts.View, err = listenView(cmd, output); err != nil {
+				return err
+			}
 			if err := listenKeys(f, c, opts, &kf); err != nil {
 				return err
 			}
@@ -120,9 +141,24 @@ checked with whk's local test key unless --public-key is given, so that
 	fl.StringVar(&maxBody, "max-body", "10MiB", "answer 413 to bodies larger than `size`")
 	fl.BoolVar(&opts.JSON, "json", false, "print a ready line, then one delivery record per line")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show the request headers")
+	fl.StringVarP(&output, "output", "o", render.ListenViews[0], "what to print of each delivery: `full` (a block), compact (a line) or quiet (nothing)")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ListenViews, cobra.ShellCompDirectiveNoFileComp))
 	fl.DurationVar(&opts.Tolerance, "tolerance", signing.DefaultTolerance, "Standard Webhooks: accepted timestamp age")
 	cmdutil.AddVerifyingKeyFlags(cmd, &kf)
 	return cmd
+}
+
+// listenView reads --output; with --json, which prints every record whole, it is a
+// usage error rather than a flag silently ignored.
+func listenView(cmd *cobra.Command, output string) (render.ListenView, error) {
+	i := slices.Index(render.ListenViews, output)
+	if i < 0 {
+		return 0, cmdutil.WithHint(fmt.Errorf("unknown --output %q", output), "choose one of: "+strings.Join(render.ListenViews, ", "))
+	}
+	if cmd.Flags().Changed("output") && cmd.Flags().Changed("json") {
+		return 0, cmdutil.WithHint(errors.New("--json and --output cannot be used together"), "--json prints every delivery record; drop one of them")
+	}
+	return render.ListenView(i), nil
 }
 
 // listenKeys resolves the secret (optional: without one signatures are unchecked) and,
@@ -272,25 +308,53 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 			stopListening()
 		}
 	}
-	pr := render.NewListenPrinter(o.IO.Out, render.ListenOptions{Mode: mode, Colour: o.IO.ColourEnabled(), Verbose: o.Verbose})
+	pr := render.NewListenPrinter(o.IO.Out, render.ListenOptions{Mode: mode, View: o.View, Colour: o.IO.ColourEnabled(), Verbose: o.Verbose,
+		Width: o.IO.TerminalWidth(), ProviderWarnings: providerWarnings(o.Catalog)})
+	// The status line needs a terminal it shares with the blocks: one it can clear
+	// before each block, and whose stdout no other program writes to.
+	status := newStatusLine(errOut, o.IO.IsStdoutTTY() && o.IO.IsStderrTTY(), o.IO.TerminalWidth())
 	var printed atomic.Int64
+	var tally render.ListenTally
 	done := make(chan struct{})
 	// One goroutine owns stdout: lines and blocks never interleave.
 	go func() {
 		defer close(done)
-		for ev := range events {
+		for {
+			var ev listener.Event
+			select {
+			case e, ok := <-events:
+				if !ok {
+					flush()
+					status.stop()
+					return
+				}
+				ev = e
+			case now := <-status.tick():
+				flush()
+				status.draw(tally, now)
+				continue
+			}
+			status.clear()
 			switch ev := ev.(type) {
 			case listener.Ready:
 				if o.JSON {
 					out.Write(render.ReadyJSON(ev.URL))
 					out.WriteByte('\n')
-				} else {
+				}
+				if !o.JSON || !o.IO.IsStdoutTTY() {
+					// Piped, the ready line on stdout is read by a program: say it to the user too.
+					flush()
 					fmt.Fprintln(errOut, render.ReadyText(ev.URL))
 				}
 				for _, n := range o.Notes {
 					fmt.Fprintln(errOut, "whk: "+n)
 				}
 			case *listener.Delivery:
+				tally.Add(ev)
+				if w := pr.Warnings(ev); w != "" {
+					flush()
+					fmt.Fprint(errOut, w)
+				}
 				out.Write(pr.Delivery(ev))
 				printed.Add(1)
 			case listener.Rejected:
@@ -305,7 +369,6 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 				flush()
 			}
 		}
-		flush()
 	}()
 
 	// The drain has one deadline, counted from the stop: Serve keeps the requests in
@@ -344,7 +407,12 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 			summary += fmt.Sprintf(", %d could not be written", lost.Failed)
 		}
 	}
-	fmt.Fprintln(errOut, summary)
+	if stdoutStuck {
+		// The printer still owns the tally: say only the first line.
+		fmt.Fprintln(errOut, summary)
+	} else {
+		fmt.Fprint(errOut, render.ListenSummary(summary, tally))
+	}
 	var lost *listener.RecordsLostError
 	switch {
 	case errors.As(recErr, &lost):
@@ -358,6 +426,87 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		return &cmdutil.FailedError{Err: recErr, Hint: "check free space and permissions of " + o.RecordDir}
 	}
 	return nil
+}
+
+// providerWarnings are the warnings a scheme says on every verification: listen says
+// them once per run.
+func providerWarnings(c *catalog.Catalog) []string {
+	var out []string
+	for _, p := range c.Providers() {
+		if w := signing.FactsFor(p).Warning; w != "" && !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// statusLine is listen's live status line on a terminal's stderr: redrawn at most
+// statusEvery, cleared before anything else is written so that blocks stay whole.
+type statusLine struct {
+	w       io.Writer
+	width   int
+	ticker  *time.Ticker
+	shown   bool
+	last    string
+	history []statusSample // the last second or two of counts, for the rate
+}
+
+type statusSample struct {
+	at time.Time
+	n  int
+}
+
+// statusEvery is how often the status line may be redrawn: 4 times a second is live
+// to the eye and costs nothing next to the deliveries.
+const statusEvery = 250 * time.Millisecond
+
+func newStatusLine(w io.Writer, on bool, width int) *statusLine {
+	s := &statusLine{w: w, width: width}
+	if on {
+		s.ticker = time.NewTicker(statusEvery)
+	}
+	return s
+}
+
+// tick fires when the line may be redrawn; never when it is off.
+func (s *statusLine) tick() <-chan time.Time {
+	if s.ticker == nil {
+		return nil
+	}
+	return s.ticker.C
+}
+
+func (s *statusLine) draw(t render.ListenTally, now time.Time) {
+	s.history = append(s.history, statusSample{now, t.Deliveries})
+	if len(s.history) > 9 {
+		s.history = s.history[1:]
+	}
+	rate := 0.0
+	if first := s.history[0]; len(s.history) > 1 {
+		rate = float64(t.Deliveries-first.n) / now.Sub(first.at).Seconds()
+	}
+	line := render.ListenStatus(t, rate, s.width)
+	if s.shown && line == s.last {
+		return
+	}
+	fmt.Fprint(s.w, "\r\x1b[K"+line)
+	s.shown, s.last = true, line
+}
+
+// stop clears the line for good.
+func (s *statusLine) stop() {
+	if s.ticker != nil {
+		s.ticker.Stop()
+	}
+	s.clear()
+}
+
+// clear erases the line, if shown, leaving the cursor at the start of its row.
+func (s *statusLine) clear() {
+	if s.shown {
+		fmt.Fprint(s.w, "\r\x1b[K")
+		s.shown = false
+	}
 }
 
 // listenMemoryLimit is the heap size past which listen's collector stops trading

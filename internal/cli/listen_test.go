@@ -24,6 +24,7 @@ import (
 	"github.com/whk-cli/whk/internal/keys"
 	"github.com/whk-cli/whk/internal/listener"
 	"github.com/whk-cli/whk/internal/record"
+	"github.com/whk-cli/whk/internal/render"
 	"github.com/whk-cli/whk/internal/signing"
 )
 
@@ -415,5 +416,117 @@ func TestListenStuckStdoutNeitherLosesRecordsNorHoldsTheDrain(t *testing.T) {
 	want := fmt.Sprintf("received %d deliveries, recorded %d in %s", len(entries), len(entries), dir)
 	if !strings.Contains(errOut.String(), want) {
 		t.Errorf("stderr %q, want %q", errOut.String(), want)
+	}
+}
+
+// startListenText runs `whk listen` with text output (View as given) until cancel.
+func startListenText(t *testing.T, o *ListenOptions) *listenRun {
+	t.Helper()
+	ios, _, _, _ := iostreams.Test()
+	r := &listenRun{out: &lockedBuffer{}, errOut: &lockedBuffer{}, done: make(chan error, 1)}
+	ios.Out, ios.ErrOut = r.out, r.errOut
+	o.IO, o.Catalog, o.Addr, o.MaxBody = ios, catalog.MustBuiltin(), "127.0.0.1:0", 10<<20
+	o.Now, o.HTTPClient = time.Now, &http.Client{}
+	o.Keys = func(*catalog.Provider) *signing.Keys { return &signing.Keys{Secret: []byte("S")} }
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	go func() { r.done <- runListen(ctx, o) }()
+	for !strings.Contains(r.errOut.String(), "Listening on ") {
+		select {
+		case err := <-r.done:
+			t.Fatalf("listen ended early: %v", err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	r.url = strings.Fields(strings.SplitN(r.errOut.String(), "Listening on ", 2)[1])[0]
+	t.Cleanup(cancel)
+	return r
+}
+
+func oneflowDelivery(t *testing.T) *delivery.Delivery {
+	c := catalog.MustBuiltin()
+	p, _ := c.Provider("oneflow")
+	s, _ := signing.For(p, "")
+	d, err := delivery.FromExample(p, p.Events[0], delivery.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Sign(s, signing.Keys{Secret: []byte("S")}, signing.Params{}); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestListenSaysTheOneflowWarningOnce(t *testing.T) {
+	for _, view := range []render.ListenView{render.ViewFull, render.ViewCompact, render.ViewQuiet} {
+		t.Run(render.ListenViews[view], func(t *testing.T) {
+			r := startListenText(t, &ListenOptions{Path: "/", View: view})
+			for range 4 {
+				if code, err := send(http.DefaultClient, r.url, oneflowDelivery(t)); err != nil || code != 200 {
+					t.Fatalf("send: %d %v", code, err)
+				}
+			}
+			r.stop(t)
+			both := r.out.String() + r.errOut.String()
+			if n := strings.Count(both, "Oneflow's signature covers only"); n != 1 {
+				t.Errorf("the Oneflow warning is said %d times for 4 deliveries:\n%s", n, both)
+			}
+			lines := strings.Count(r.out.String(), "\n")
+			switch view {
+			case render.ViewCompact:
+				if lines != 4 {
+					t.Errorf("%d compact lines for 4 deliveries:\n%s", lines, r.out.String())
+				}
+			case render.ViewQuiet:
+				if lines != 0 {
+					t.Errorf("quiet printed:\n%s", r.out.String())
+				}
+			}
+			if !strings.Contains(r.errOut.String(), "whk: received 4 deliveries\n  signature   4 valid\n") {
+				t.Errorf("no summary by verdict:\n%s", r.errOut.String())
+			}
+		})
+	}
+}
+
+func TestListenJSONPipedSaysWhereOnStderr(t *testing.T) {
+	r := startListen(t, &ListenOptions{Path: "/"})
+	r.stop(t)
+	if !strings.Contains(r.errOut.String(), "Listening on "+r.url+" ") {
+		t.Errorf("stderr does not say where listen listens:\n%s", r.errOut.String())
+	}
+}
+
+func TestListenOutputFlag(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string // error, "" for none
+	}{
+		{"compact", []string{"--output", "compact"}, ""},
+		{"json alone", []string{"--json"}, ""},
+		{"json and output", []string{"--json", "--output", "full"}, "--json and --output cannot be used together"},
+		{"unknown view", []string{"-o", "loud"}, `unknown --output "loud"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			f := &cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }, Now: time.Now, HTTPClient: func() *http.Client { return &http.Client{} }, ConfigDir: func() (string, error) { return t.TempDir(), nil }}
+			var got *ListenOptions
+			cmd := NewCmdListen(f, func(_ context.Context, o *ListenOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			err := cmd.Execute()
+			if tt.want == "" {
+				if err != nil || got == nil {
+					t.Fatalf("err %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) || cmdutil.ExitCode(err) != 2 {
+				t.Fatalf("err %v (exit %d), want %q and exit 2", err, cmdutil.ExitCode(err), tt.want)
+			}
+		})
 	}
 }

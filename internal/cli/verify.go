@@ -259,7 +259,7 @@ func runVerify(o *VerifyOptions) error {
 	if o.JSON {
 		err = render.VerifyJSON(o.IO.Out, v)
 	} else {
-		err = render.VerifyText(o.IO.Out, render.NewStyles(o.IO.Out, o.IO.ColourEnabled()), v)
+		err = render.VerifyText(o.IO.Out, render.NewStyles(o.IO.Out, o.IO.ColourEnabled()), v, o.IO.TerminalWidth())
 	}
 	if err != nil {
 		return err

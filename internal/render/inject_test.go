@@ -51,7 +51,7 @@ func TestHumanRenderingsEscapeInput(t *testing.T) {
 		{"verify text", func(v string) string {
 			var b bytes.Buffer
 			VerifyText(&b, plain(), Verification{Name: "Clment", Scheme: "hmac-sha256", Reason: "header " + v,
-				Warnings: []string{v}, Findings: []signing.Finding{{Cause: signing.CauseUnexplained, Message: v}}})
+				Warnings: []string{v}, Findings: []signing.Finding{{Cause: signing.CauseUnexplained, Message: v}}}, 0)
 			return b.String()
 		}, false},
 		{"send request", func(v string) string {

@@ -29,15 +29,35 @@ const (
 	ListenJSON                    // --json: one delivery record per line
 )
 
+// ListenView is how much `whk listen --output` shows of each delivery.
+type ListenView int
+
+// The three views of --output.
+const (
+	ViewFull    ListenView = iota // a block per delivery: verdicts, request, answer, body
+	ViewCompact                   // one line per delivery, like stripe listen
+	ViewQuiet                     // nothing per delivery: the ready line, warnings, the summary
+)
+
+// ListenViews are --output's values, in the order of ListenView.
+var ListenViews = []string{"full", "compact", "quiet"}
+
 // ListenOptions tune the delivery blocks.
 type ListenOptions struct {
 	Mode    ListenMode
+	View    ListenView
 	Colour  bool
 	Verbose bool // show headers
+	// Width is the terminal's width in columns: blocks and lines wrap to it (0: no
+	// limit, as when piped).
+	Width int
 	// Location is the time zone of the terminal block's clock (default time.Local).
 	Location *time.Location
 	// MaxBodyLines caps the body lines in the terminal block (0: 200).
 	MaxBodyLines int
+	// ProviderWarnings are warnings that hold for every delivery of a provider
+	// (Oneflow's signature does not cover the body): said once per run, not per block.
+	ProviderWarnings []string
 }
 
 // listenStyles add listen's left bar to the shared styles.
@@ -73,9 +93,16 @@ func ReadyText(url string) string {
 // ListenPrinter renders listener events. It is not safe for concurrent use: one
 // goroutine owns it, which is what keeps blocks and NDJSON lines whole.
 type ListenPrinter struct {
-	o ListenOptions
-	s listenStyles
+	o      ListenOptions
+	s      listenStyles
+	colour bool
+	// said are the warnings said once per run so far (bounded by maxSaid).
+	said map[string]bool
 }
+
+// maxSaid bounds the warnings a printer remembers having said: a forward error names
+// its cause, and a flapping app could make many.
+const maxSaid = 64
 
 // NewListenPrinter returns a printer for output to w.
 func NewListenPrinter(w io.Writer, o ListenOptions) *ListenPrinter {
@@ -86,23 +113,81 @@ func NewListenPrinter(w io.Writer, o ListenOptions) *ListenPrinter {
 		o.MaxBodyLines = 200
 	}
 	colour := o.Colour && o.Mode == ListenTTY
-	return &ListenPrinter{o: o, s: newListenStyles(w, colour)}
+	return &ListenPrinter{o: o, s: newListenStyles(w, colour), colour: colour, said: map[string]bool{}}
 }
 
-// Delivery renders one delivery: a record line with --json, a block otherwise. The
-// result ends with a newline.
+// Delivery renders one delivery for stdout: a record line with --json, else a block,
+// a compact line or nothing, as the view says. The result ends with a newline.
 func (p *ListenPrinter) Delivery(d *listener.Delivery) []byte {
-	switch p.o.Mode {
-	case ListenJSON:
+	switch {
+	case p.o.Mode == ListenJSON:
 		if d.Line != nil {
 			return d.Line
 		}
 		line, _ := d.Record.Marshal()
 		return append(line, '\n')
-	case ListenTTY:
+	case p.o.View == ViewQuiet:
+		return nil
+	case p.o.View == ViewCompact:
+		return []byte(p.compact(d))
+	case p.o.Mode == ListenTTY:
 		return []byte(p.block(d))
 	}
 	return []byte(p.plain(d))
+}
+
+// Warnings are the lines to say on stderr for d, each ending in a newline. The full
+// view puts warnings in its block; the others say each warning once per run, here
+// (a compact line marks the delivery a forward failed for).
+func (p *ListenPrinter) Warnings(d *listener.Delivery) string {
+	if p.o.View == ViewFull && p.o.Mode != ListenJSON {
+		return ""
+	}
+	var b strings.Builder
+	for _, w := range d.Warnings {
+		if p.once(w) {
+			// Wrapped at words on a terminal, like the blocks.
+			for i, l := range wrapText("whk: warning: "+SafeText(w), p.o.Width, p.o.Width-2) {
+				if i > 0 {
+					b.WriteString("  ")
+				}
+				b.WriteString(l + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// once reports whether w is to be said now: the first time it comes.
+func (p *ListenPrinter) once(w string) bool {
+	if p.said[w] {
+		return false
+	}
+	if len(p.said) < maxSaid {
+		p.said[w] = true
+	}
+	return true
+}
+
+// blockWarnings are the warnings a block shows: a provider-wide one only the first time.
+func (p *ListenPrinter) blockWarnings(d *listener.Delivery) []string {
+	var out []string
+	for _, w := range d.Warnings {
+		if p.providerWide(w) && !p.once(w) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+func (p *ListenPrinter) providerWide(w string) bool {
+	for _, pw := range p.o.ProviderWarnings {
+		if w == pw {
+			return true
+		}
+	}
+	return false
 }
 
 // Rejected renders a request whk answered without treating it as a delivery, for stderr.
@@ -120,55 +205,94 @@ func (p *ListenPrinter) block(d *listener.Delivery) string {
 	case 2:
 		bar = s.BarFail
 	}
+	gutter := bar.Render("│")
+	// Content is what fits right of the gutter ("│ "); 0 is no limit.
+	content := 0
+	if p.o.Width > 0 {
+		content = max(p.o.Width-2, 20)
+	}
 	var b strings.Builder
-	line := func(text string) {
-		b.WriteString(bar.Render("│"))
-		if text != "" {
-			b.WriteString(" " + text)
+	emit := func(l string) {
+		b.WriteString(gutter)
+		if l != "" {
+			b.WriteString(" " + l)
 		}
 		b.WriteByte('\n')
 	}
-	head := []string{s.Dim.Render(rec.ReceivedAt.In(p.o.Location).Format("15:04:05.000")),
-		s.Bold.Render(safeOrDash(rec.Provider)), s.Key.Render(safeOrDash(rec.Type)), safeOrDash(rec.ID)}
-	if rec.Duplicate {
-		head = append(head, s.Warn.Render("duplicate"))
-	}
-	line(strings.Join(head, "  "))
-	label := func(l string) string { return s.Dim.Render(fmt.Sprintf("%-10s", l)) }
-	if sig := rec.Signature; sig != nil {
-		line(label("signature") + " " + p.verdict(sig.Status, sig.Reason))
-	}
-	if sc := rec.Schema; sc != nil {
-		line(label("schema") + " " + p.verdict(sc.Status, ""))
-		for _, e := range sc.Errors {
-			line(strings.Repeat(" ", 13) + s.Dim.Render(orRoot(e.Pointer)+": ") + SafeText(e.Message))
+	// line lays spans out from column indent, continuation lines from indent+hang.
+	line := func(indent, hang int, spans ...span) {
+		first, rest := 0, 0
+		if content > 0 {
+			first, rest = max(content-indent, 10), max(content-indent-hang, 10)
 		}
-		for _, w := range sc.Warnings {
-			line(strings.Repeat(" ", 13) + s.Warn.Render("! ") + s.Dim.Render(orRoot(w.Pointer)+": ") + w.Message)
+		for i, l := range wrapSpans(p.colour, spans, first, rest) {
+			pad := indent
+			if i > 0 {
+				pad += hang
+			}
+			emit(strings.Repeat(" ", pad) + l)
 		}
 	}
-	for _, w := range d.Warnings {
-		line(s.Warn.Render("! " + SafeText(w)))
-	}
-	line(label("request") + " " + Safe(rec.Method) + " " + Safe(rec.Path))
-	if d.Forward != nil {
-		line(label("forwarded") + " " + Safe(d.Forward.URL))
-	}
-	if rec.Response != nil {
-		line(label("answered") + " " + p.status(rec.Response.Status))
-		if d.Forward != nil && rec.Response.Body != "" {
-			for _, l := range clip(strings.Split(strings.TrimRight(rec.Response.Body, "\n"), "\n"), 10) {
-				line(strings.Repeat(" ", 11) + s.Dim.Render(SafeText(l)))
+	plain := lipgloss.NewStyle()
+	// labelled puts a value in the column after a label, continuation lines under it.
+	labelled := func(l string, value ...span) {
+		head := span{fmt.Sprintf("%-10s", l), s.Dim}
+		if content == 0 {
+			line(0, 0, append([]span{head, {" ", plain}}, value...)...)
+			return
+		}
+		for i, v := range wrapSpans(p.colour, value, max(content-11, 10), max(content-11, 10)) {
+			if i == 0 {
+				emit(paint(p.colour, s.Dim, head.text) + " " + v)
+			} else {
+				emit(strings.Repeat(" ", 11) + v)
 			}
 		}
 	}
+	head := []span{{rec.ReceivedAt.In(p.o.Location).Format("15:04:05.000"), s.Dim}, {"  ", plain},
+		{safeOrDash(rec.Provider), s.Bold}, {"  ", plain}, {safeOrDash(rec.Type), s.Key}, {"  ", plain}, {safeOrDash(rec.ID), plain}}
+	if rec.Duplicate {
+		head = append(head, span{"  ", plain}, span{"duplicate", s.Warn})
+	}
+	line(0, 2, head...)
+	if sig := rec.Signature; sig != nil {
+		labelled("signature", p.verdict(sig.Status, sig.Reason)...)
+	}
+	if sc := rec.Schema; sc != nil {
+		labelled("schema", p.verdict(sc.Status, "")...)
+		for _, e := range sc.Errors {
+			line(13, 2, span{orRoot(e.Pointer) + ": ", s.Dim}, span{SafeText(e.Message), plain})
+		}
+		for _, w := range sc.Warnings {
+			line(13, 2, span{"! ", s.Warn}, span{orRoot(w.Pointer) + ": ", s.Dim}, span{SafeText(w.Message), plain})
+		}
+	}
+	for _, w := range p.blockWarnings(d) {
+		line(0, 2, span{"! " + SafeText(w), s.Warn})
+	}
+	labelled("request", span{Safe(rec.Method) + " " + Safe(rec.Path), plain})
+	if d.Forward != nil {
+		labelled("forwarded", span{Safe(d.Forward.URL), plain})
+	}
+	if rec.Response != nil {
+		labelled("answered", p.status(rec.Response.Status))
+		if d.Forward != nil && rec.Response.Body != "" {
+			for _, l := range clip(strings.Split(strings.TrimRight(rec.Response.Body, "\n"), "\n"), 10) {
+				line(11, 2, span{SafeText(l), s.Dim})
+			}
+		}
+	}
+	if rs := rec.Stored; rs != nil && rs.Status == record.StoredFailed {
+		labelled("record", span{"✗ not written: " + SafeText(rs.Error), s.Fail})
+	}
 	if p.o.Verbose {
 		for _, l := range headerLines(rec.Headers) {
-			line(s.Dim.Render(l))
+			line(0, 2, span{l, s.Dim})
 		}
 	}
 	for _, l := range clip(bodyLines(rec.Body), p.o.MaxBodyLines) {
-		line(l)
+		// A long body line goes on under its own indentation, a step further in.
+		line(0, len(l)-len(strings.TrimLeft(l, " "))+2, span{l, plain})
 	}
 	b.WriteByte('\n')
 	return b.String()
@@ -206,31 +330,31 @@ func severity(d *listener.Delivery) int {
 	return sev
 }
 
-func (p *ListenPrinter) verdict(status, reason string) string {
+func (p *ListenPrinter) verdict(status, reason string) []span {
 	s := p.s
-	var out string
+	var out []span
 	switch status {
 	case signing.StatusValid:
-		out = s.OK.Render("✓ " + status)
+		out = []span{{"✓ " + status, s.OK}}
 	case signing.StatusInvalid:
-		out = s.Fail.Render("✗ " + status)
+		out = []span{{"✗ " + status, s.Fail}}
 	case signing.StatusUnsigned, listener.SchemaUnknownType:
-		out = s.Warn.Render("! " + status)
+		out = []span{{"! " + status, s.Warn}}
 	default:
-		out = s.Dim.Render("- " + status)
+		out = []span{{"- " + status, s.Dim}}
 	}
 	if reason != "" {
-		out += s.Dim.Render(": " + SafeText(reason))
+		out = append(out, span{": " + SafeText(reason), s.Dim})
 	}
 	return out
 }
 
-func (p *ListenPrinter) status(code int) string {
+func (p *ListenPrinter) status(code int) span {
 	text := fmt.Sprintf("%d %s", code, http.StatusText(code))
 	if code >= 200 && code < 300 {
-		return p.s.OK.Render(text)
+		return span{text, p.s.OK}
 	}
-	return p.s.Warn.Render(text)
+	return span{text, p.s.Warn}
 }
 
 func (p *ListenPrinter) plain(d *listener.Delivery) string {
@@ -254,10 +378,10 @@ func (p *ListenPrinter) plain(d *listener.Delivery) string {
 			fmt.Fprintf(&b, "    %s: %s\n", orRoot(e.Pointer), SafeText(e.Message))
 		}
 		for _, w := range sc.Warnings {
-			fmt.Fprintf(&b, "    warning: %s: %s\n", orRoot(w.Pointer), w.Message)
+			fmt.Fprintf(&b, "    warning: %s: %s\n", orRoot(w.Pointer), SafeText(w.Message))
 		}
 	}
-	for _, w := range d.Warnings {
+	for _, w := range p.blockWarnings(d) {
 		fmt.Fprintf(&b, "  warning: %s\n", SafeText(w))
 	}
 	fmt.Fprintf(&b, "  request: %s %s\n", Safe(rec.Method), Safe(rec.Path))
@@ -272,6 +396,9 @@ func (p *ListenPrinter) plain(d *listener.Delivery) string {
 				fmt.Fprintf(&b, "    %s\n", SafeText(l))
 			}
 		}
+	}
+	if rs := rec.Stored; rs != nil && rs.Status == record.StoredFailed {
+		fmt.Fprintf(&b, "  record: not written: %s\n", SafeText(rs.Error))
 	}
 	if p.o.Verbose {
 		b.WriteString("  headers:\n")

@@ -20,6 +20,8 @@ type Styles struct {
 	Key     lipgloss.Style
 	Heading lipgloss.Style
 	Box     lipgloss.Style
+
+	colour bool
 }
 
 // NewStyles returns the styles for output to w, coloured only when colour is true
@@ -35,6 +37,7 @@ func NewStyles(w io.Writer, colour bool) Styles {
 		Key:     r.NewStyle().Foreground(lipgloss.Color("6")),
 		Heading: r.NewStyle().Bold(true).Underline(true),
 		Box:     r.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1),
+		colour:  colour,
 	}
 }
 

@@ -3,6 +3,9 @@ package render
 import (
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/whk-cli/whk/internal/signing"
 )
@@ -69,37 +72,51 @@ func VerifyJSON(w io.Writer, v Verification) error {
 
 // VerifyText prints a verdict line, then one line per cause, likely cause, warning or
 // hint, labelled; reasons and hints may quote the request, so they go through SafeText.
-func VerifyText(w io.Writer, st Styles, v Verification) error {
+// Lines wrap at words to width (0: no limit), continuation lines under the text.
+func VerifyText(w io.Writer, st Styles, v Verification, width int) error {
+	out := func(indent int, spans ...span) {
+		first, rest := 0, 0
+		if width > 0 {
+			first, rest = max(width, 20), max(width-indent, 10)
+		}
+		for i, l := range wrapSpans(st.colour, spans, first, rest) {
+			if i > 0 {
+				l = strings.Repeat(" ", indent) + l
+			}
+			fmt.Fprintln(w, l)
+		}
+	}
+	plain := lipgloss.NewStyle()
 	if v.Valid {
-		fmt.Fprintf(w, "%s %s signature verifies (%s)\n", st.OK.Render("valid:"), SafeText(v.Name), SafeText(v.Scheme))
+		out(2, span{"valid:", st.OK}, span{" " + SafeText(v.Name) + " signature verifies (" + SafeText(v.Scheme) + ")", plain})
 	} else {
-		fmt.Fprintf(w, "%s %s\n", st.Fail.Render("invalid:"), SafeText(v.Reason))
+		out(2, span{"invalid:", st.Fail}, span{" " + SafeText(v.Reason), plain})
 	}
 	seen := map[string]bool{}
-	line := func(label string, style func(...string) string, msg string) {
+	line := func(label string, style lipgloss.Style, msg string) {
 		if seen[msg] {
 			return
 		}
 		seen[msg] = true
-		fmt.Fprintf(w, "  %s %s\n", style(label), SafeText(msg))
+		out(3+len(label), span{"  ", plain}, span{label, style}, span{" " + SafeText(msg), plain})
 	}
 	for _, f := range v.Findings {
 		switch {
 		case f.Cause == signing.CauseBodyNotCovered:
 		case f.Cause == signing.CauseUnexplained:
-			line("hint:", st.Dim.Render, f.Message)
+			line("hint:", st.Dim, f.Message)
 		case f.Confirmed:
-			line("cause:", st.Bold.Render, f.Message)
+			line("cause:", st.Bold, f.Message)
 		default:
-			line("maybe:", st.Warn.Render, f.Message)
+			line("maybe:", st.Warn, f.Message)
 		}
 	}
 	for _, m := range v.Warnings {
-		line("warning:", st.Warn.Render, m)
+		line("warning:", st.Warn, m)
 	}
 	for _, f := range v.Findings {
 		if f.Cause == signing.CauseBodyNotCovered {
-			line("warning:", st.Warn.Render, f.Message)
+			line("warning:", st.Warn, f.Message)
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ func TestVerifyRenderings(t *testing.T) {
 		},
 	}
 	var text bytes.Buffer
-	if err := VerifyText(&text, NewStyles(&text, false), invalid); err != nil {
+	if err := VerifyText(&text, NewStyles(&text, false), invalid, 0); err != nil {
 		t.Fatal(err)
 	}
 	want := "invalid: signature does not match sha1(callback_id + sign key)\n" +
@@ -41,7 +42,7 @@ func TestVerifyRenderings(t *testing.T) {
 
 	valid := Verification{Valid: true, Provider: "clment", Name: "Clment", Scheme: "hmac-sha256"}
 	var coloured bytes.Buffer
-	_ = VerifyText(&coloured, NewStyles(&coloured, true), valid)
+	_ = VerifyText(&coloured, NewStyles(&coloured, true), valid, 0)
 	if !strings.Contains(coloured.String(), "\x1b[") || !strings.Contains(coloured.String(), "Clment signature verifies (hmac-sha256)") {
 		t.Errorf("colour: %q", coloured.String())
 	}
@@ -73,5 +74,22 @@ func TestShellQuote(t *testing.T) {
 	_ = SignCurl(&b, SignedRequest{URL: "http://x/", Body: []byte("@etc/passwd")})
 	if !strings.HasPrefix(b.String(), "printf '%s' '@etc/passwd' |\n  curl") || !strings.HasSuffix(b.String(), "--data-binary @-\n") {
 		t.Errorf("a body starting with @ must be piped, not read as a file:\n%s", b.String())
+	}
+}
+
+func TestVerifyTextFitsTheWidth(t *testing.T) {
+	v := Verification{Provider: "oneflow", Name: "Oneflow", Scheme: "oneflow-sha1",
+		Reason:   "signature does not match sha1(callback_id + sign key)",
+		Warnings: []string{signing.NotCoveredWarning},
+		Findings: []signing.Finding{{Cause: signing.CauseBodyNotCovered, Message: signing.NotCoveredWarning, Confirmed: true}, {Message: "looks like SHA-1 of something else: check the sign key, which is the one in the Oneflow account's webhook settings"}}}
+	for _, width := range []int{60, 80, 120} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			var out bytes.Buffer
+			if err := VerifyText(&out, NewStyles(&out, false), v, width); err != nil {
+				t.Fatal(err)
+			}
+			checkFits(t, out.Bytes(), width, false)
+			golden(t, fmt.Sprintf("verify-%d.golden", width), out.Bytes())
+		})
 	}
 }
