@@ -183,7 +183,7 @@ func ListenSummary(first string, t ListenTally) string {
 // ListenStatus is the live status line: counts by verdict and the rate, cut to width
 // (a line that wrapped could not be redrawn in place). It has no newline.
 func ListenStatus(t ListenTally, perSecond float64, width int) string {
-	parts := []string{fmt.Sprintf("%d %s", t.Deliveries, plural(t.Deliveries, "delivery", "deliveries")), fmt.Sprintf("%.1f req/s", perSecond)}
+	parts := []string{plural(t.Deliveries, "delivery", "deliveries"), fmt.Sprintf("%.1f req/s", perSecond)}
 	add := func(label string, m map[string]int, order []string) {
 		var marks []string
 		for _, v := range order {
@@ -214,9 +214,3 @@ func ListenStatus(t ListenTally, perSecond float64, width int) string {
 	return line
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}

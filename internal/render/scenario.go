@@ -136,6 +136,7 @@ func ScenarioListJSON(w io.Writer, sc *scenario.Scenario) error {
 	return encodeLine(w, v)
 }
 
+// plural is a count and its noun: "1 delivery", "3 deliveries".
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
