@@ -213,4 +213,3 @@ func ListenStatus(t ListenTally, perSecond float64, width int) string {
 	}
 	return line
 }
-
