@@ -2,7 +2,10 @@ package interop
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -338,6 +341,25 @@ func File(p *catalog.Provider) ([]byte, error) {
 		return nil, err
 	}
 	return marshal(v)
+}
+
+// CheckFile loads a catalog file beside the built-in catalog, the way --catalog will,
+// so that a file whk writes is one whk accepts (ids, types, pointers, examples).
+func CheckFile(file []byte) error {
+	dir, err := os.MkdirTemp("", "whk-import-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "import.json")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		return err
+	}
+	if _, err = catalog.Load(dir); err != nil {
+		// The temporary path means nothing to the user: name only what is wrong.
+		return errors.New(strings.TrimPrefix(err.Error(), "catalog "+path+": "))
+	}
+	return nil
 }
 
 func firstString(vs ...any) string {
