@@ -130,9 +130,9 @@ type Event struct {
 	Description string `json:"description"`
 	// Documented is false when no document describes the payload: schemas then check
 	// the envelope only.
-	Documented bool            `json:"documented"`
-	Fields     []Field         `json:"fields,omitempty"`
-	Rules      []Rule          `json:"rules,omitempty"`
+	Documented bool    `json:"documented"`
+	Fields     []Field `json:"fields,omitempty"`
+	Rules      []Rule  `json:"rules,omitempty"`
 	// Schema is the JSON Schema of the whole delivery body, kept as an imported
 	// description gave it (whk catalog import); when set, Fields and Rules are unused.
 	Schema  json.RawMessage `json:"schema,omitempty"`
