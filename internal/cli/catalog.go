@@ -20,8 +20,13 @@ func NewCmdCatalog(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "catalog <command>",
 		Short: "Make catalog files for --catalog from other descriptions",
-		Args:  noArgsOrUnknown,
-		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		Long: `Commands on catalog files, the provider and event descriptions --catalog DIR adds to
+the built-in catalog. 'whk catalog import' writes one from an OpenAPI description's
+webhooks; 'whk schema --format openapi' writes the other direction.`,
+		Example: `  whk catalog import acme.openapi.json --provider acme --scheme hmac-sha256 --out catalog/acme.json
+  whk --catalog catalog validate -p acme deliveries/`,
+		Args: noArgsOrUnknown,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(NewCmdCatalogImport(f, nil))
 	return cmd
