@@ -147,10 +147,13 @@ type Event struct {
 	Description string `json:"description"`
 	// Documented is false when no document describes the payload: schemas then check
 	// the envelope only.
-	Documented bool            `json:"documented"`
-	Fields     []Field         `json:"fields,omitempty"`
-	Rules      []Rule          `json:"rules,omitempty"`
-	Example    json.RawMessage `json:"example"`
+	Documented bool    `json:"documented"`
+	Fields     []Field `json:"fields,omitempty"`
+	Rules      []Rule  `json:"rules,omitempty"`
+	// Schema is the JSON Schema of the whole delivery body, kept as an imported
+	// description gave it (whk catalog import); when set, Fields and Rules are unused.
+	Schema  json.RawMessage `json:"schema,omitempty"`
+	Example json.RawMessage `json:"example"`
 }
 
 // Field describes one JSON value of an envelope or payload.
@@ -381,6 +384,15 @@ func checkEvent(e *Event) error {
 	}
 	if err := checkFields("event "+e.Type, e.Fields, 1); err != nil {
 		return err
+	}
+	if len(e.Schema) > 0 {
+		var s any
+		if err := json.Unmarshal(e.Schema, &s); err != nil {
+			return fmt.Errorf("event %s: schema is not JSON: %w", e.Type, err)
+		}
+		if _, ok := s.(map[string]any); !ok {
+			return fmt.Errorf("event %s: schema must be a JSON object", e.Type)
+		}
 	}
 	if len(e.Example) == 0 {
 		return fmt.Errorf("event %s has no example", e.Type)

@@ -125,7 +125,7 @@ Schemas generated from its catalog, and sends, replays, receives and tests deliv
 		NewCmdCompletion(f, nil),
 		NewCmdSend(f, nil), NewCmdReplay(f, nil),
 		NewCmdListen(f, nil), NewCmdInspect(f, nil),
-		NewCmdScenario(f),
+		NewCmdScenario(f), NewCmdCatalog(f),
 	)
 	WireCompletions(root, f)
 	// Unknown subcommands are usage errors with a suggestion, as gh does.

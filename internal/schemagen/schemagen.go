@@ -100,6 +100,14 @@ func EventSchema(p *catalog.Provider, e *catalog.Event, o Options) ([]byte, erro
 		desc += " The payload of this event is not documented: this schema checks the envelope only."
 	}
 	s.set("description", desc)
+	if len(e.Schema) > 0 {
+		given, err := givenSchema(e)
+		if err != nil {
+			return nil, err
+		}
+		s.merge(given)
+		return marshal(s)
+	}
 	body, err := eventBody(p, e, o)
 	if err != nil {
 		return nil, err
@@ -151,8 +159,32 @@ func ProviderSchema(p *catalog.Provider, o Options) ([]byte, error) {
 	return marshal(s)
 }
 
-// eventBody is the envelope with the event's type pinned and its fields filled in.
+// givenSchema is an imported event's schema without its own $schema and $id, which
+// the generated file sets: the rest is kept as the description gave it.
+func givenSchema(e *catalog.Event) (*obj, error) {
+	v, err := jsontree.Parse(e.Schema)
+	if err != nil {
+		return nil, fmt.Errorf("event %s: schema: %w", e.Type, err)
+	}
+	given, ok := v.(*jsontree.Object)
+	if !ok {
+		return nil, fmt.Errorf("event %s: schema must be a JSON object", e.Type)
+	}
+	s := newObj()
+	for _, k := range given.Keys {
+		if k != "$schema" && k != "$id" {
+			s.set(k, given.Values[k])
+		}
+	}
+	return s, nil
+}
+
+// eventBody is the envelope with the event's type pinned and its fields filled in, or
+// the event's given schema when it was imported with one.
 func eventBody(p *catalog.Provider, e *catalog.Event, o Options) (*obj, error) {
+	if len(e.Schema) > 0 {
+		return givenSchema(e)
+	}
 	env := envelope(p, o)
 	if strings.Contains(p.TypeAt, "*") {
 		// The type sits in an array (Oneflow events[].type): require one element of it.
