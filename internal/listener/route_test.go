@@ -123,7 +123,7 @@ func TestRoutesServeTwoProvidersWithTheirOwnSecrets(t *testing.T) {
 	base := strings.TrimSuffix(r.url, "/clment")
 	cases := []struct {
 		name, path, provider, typ, secret string
-		status                           int
+		status                            int
 		route, verdict                    string
 	}{
 		{"clment with its secret", "/clment", "clment", "review.completed", "clment-secret", 200, "/clment", signing.StatusValid},
