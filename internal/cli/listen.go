@@ -48,6 +48,11 @@ type ListenOptions struct {
 	Verbose    bool
 	AuthHeader string
 	Tolerance  time.Duration
+	// Routes, when given, are the paths served, each with its provider, keys and
+	// forward target (--route, --config).
+	Routes []listener.Route
+	// Filter holds back the deliveries whose type --events does not match.
+	Filter     listener.Filter
 	Now        func() time.Time
 	HTTPClient *http.Client
 
@@ -62,7 +67,8 @@ type ListenOptions struct {
 func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *ListenOptions) error) *cobra.Command {
 	opts := &ListenOptions{}
 	var kf cmdutil.KeyFlags
-	var maxBody, output string
+	var maxBody, output, configFile string
+	var events, routeFlags []string
 	cmd := &cobra.Command{
 		Use:   "listen",
 		Short: "Receive deliveries locally: verify, validate, print and record each one",
@@ -97,15 +103,35 @@ a redirect too, goes back to the sender as it is (the record keeps its first
 --max-body bytes). A record that cannot be written is said on stderr at once, marked
 on its line ("record":{"status":"failed"}) and makes listen exit 1.
 
+--events review.*,!review.assigned shows only the deliveries whose event type matches
+(path.Match globs; a Oneflow callback shows when any of its types matches); the others
+are still answered and counted in the summary, but neither printed nor recorded.
+
+One listen can serve several providers, each at its own path with its own secret and
+app: --route /clment=clment,secret-file=clment.secret,forward-to=localhost:3000/hooks
+(repeatable), or the same as a TOML file given to --config:
+
+  [[route]]
+  path = "/clment"
+  provider = "clment"
+  secret-file = "clment.secret"   # relative to the file; secrets never go in it
+  forward-to = "http://localhost:3000/hooks"
+
+The most specific path takes a request, a path no route serves gets 404, and each record
+names its route ("route"). A route without secret-file verifies with --secret-file,
+--secret or $WHK_SECRET; one without forward-to with --forward-to, if given. Every header
+whose value is a configured secret (CM.com Sign's token sent in another header than
+--auth-header) shows as [redacted].
+
 A --path ending in "/" receives every path under it. Bodies over --max-body get 413;
 slow or idle clients are cut off. Ctrl-C or SIGTERM stops accepting, finishes the
 requests in flight, flushes output and records, and exits 0. Ironclad signatures are
 checked with whk's local test key unless --public-key is given, so that
 'whk send -p ironclad' to 'whk listen' verifies out of the box.`,
-		Example: `  whk listen -p clment --secret-file clment.secret
+		Example: `  whk listen -p clment --secret-file clment.secret --events 'review.*,!review.assigned'
   whk listen --addr 127.0.0.1:0 --json --record deliveries/
   whk listen --forward-to http://localhost:3000/webhooks --secret-file s.txt
-  whk listen --status 503 -p cm-sign --auth-header X-Sign-Token`,
+  whk listen --route /clment=clment,secret-file=clment.secret --route /cm=cm-sign,secret-file=cm.token`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := f.Catalog()
@@ -121,8 +147,41 @@ checked with whk's local test key unless --public-key is given, so that
 			if opts.View, err = listenView(cmd, output); err != nil {
 				return err
 			}
+			if opts.Filter, err = listener.ParseFilter(events); err != nil {
+				return cmdutil.WithHint(err, "use globs such as review.* and !review.assigned, comma-separated")
+			}
+			var specs []routeSpec
+			for _, r := range routeFlags {
+				rs, err := parseRoute(r)
+				if err != nil {
+					return err
+				}
+				specs = append(specs, rs)
+			}
+			if configFile != "" {
+				rs, err := readListenConfig(configFile)
+				if err != nil {
+					return err
+				}
+				specs = append(specs, rs...)
+			}
+			if len(specs) > 0 {
+				switch {
+				case cmd.Flags().Changed("path"):
+					return cmdutil.WithHint(errors.New("--path cannot be used with routes"), "each route names its path")
+				case opts.Provider != nil:
+					return cmdutil.WithHint(errors.New("--provider cannot be used with routes"), "each route names its provider")
+				}
+			}
 			if err := listenKeys(f, c, opts, &kf); err != nil {
 				return err
+			}
+			if len(specs) > 0 {
+				routes, notes, err := listenRoutes(c, specs, opts.Keys, f.Getenv)
+				if err != nil {
+					return err
+				}
+				opts.Routes, opts.Notes = routes, append(opts.Notes, notes...)
 			}
 			opts.IO, opts.Catalog, opts.AuthHeader = f.IOStreams, c, kf.AuthHeader
 			opts.Now, opts.HTTPClient = f.Now, f.HTTPClient()
@@ -140,7 +199,10 @@ checked with whk's local test key unless --public-key is given, so that
 	fl.StringVar(&opts.RecordDir, "record", "", "write each delivery record to a file in `DIR`")
 	fl.StringVar(&maxBody, "max-body", "10MiB", "answer 413 to bodies larger than `size`")
 	fl.BoolVar(&opts.JSON, "json", false, "print a ready line, then one delivery record per line")
-	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show the request headers")
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show the request headers, and keep the --forward-to app's response headers in the record")
+	fl.StringArrayVar(&events, "events", nil, "show only deliveries whose event type matches a `GLOB` (comma-separated, !GLOB excludes; a Oneflow callback shows when any of its types matches); the others are answered and counted, not printed or recorded")
+	fl.StringArrayVar(&routeFlags, "route", nil, "serve `PATH=PROVIDER[,secret-file=F][,forward-to=URL]` as a route of its own (repeatable)")
+	fl.StringVar(&configFile, "config", "", "read routes from a TOML `FILE` of [[route]] tables (path, provider, secret-file, forward-to)")
 	fl.StringVarP(&output, "output", "o", render.ListenViews[0], "what to print of each delivery: `full` (a block), compact (a line) or quiet (nothing)")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ListenViews, cobra.ShellCompDirectiveNoFileComp))
 	fl.DurationVar(&opts.Tolerance, "tolerance", signing.DefaultTolerance, "Standard Webhooks: accepted timestamp age")
@@ -175,11 +237,11 @@ func listenKeys(f *cmdutil.Factory, c *catalog.Catalog, opts *ListenOptions, kf 
 	}
 	var rsaKeys *signing.Keys
 	var rsaProvider *catalog.Provider
-	if opts.Provider != nil && opts.Provider.Scheme.Name == catalog.SchemeIroncladRSA {
+	if opts.Provider != nil && signing.FactsFor(opts.Provider).KeyPair {
 		rsaProvider = opts.Provider
 	} else if opts.Provider == nil {
 		for _, p := range c.Providers() {
-			if p.Scheme.Name == catalog.SchemeIroncladRSA {
+			if signing.FactsFor(p).KeyPair {
 				rsaProvider = p
 				break
 			}
@@ -191,7 +253,7 @@ func listenKeys(f *cmdutil.Factory, c *catalog.Catalog, opts *ListenOptions, kf 
 		case err != nil && opts.Provider != nil:
 			return err
 		case err != nil:
-			opts.Notes = append(opts.Notes, "Ironclad signatures are unchecked: "+cmdutil.ErrorLine(err))
+			opts.Notes = append(opts.Notes, rsaProvider.Name+" signatures are unchecked: "+cmdutil.ErrorLine(err))
 		case k != nil:
 			rsaKeys = &k.Keys
 			if opts.Provider != nil && k.Note != "" {
@@ -200,16 +262,24 @@ func listenKeys(f *cmdutil.Factory, c *catalog.Catalog, opts *ListenOptions, kf 
 		}
 	}
 	switch {
-	case opts.Provider != nil && opts.Provider.Scheme.Name == catalog.SchemeIroncladRSA:
+	case opts.Provider != nil && signing.FactsFor(opts.Provider).KeyPair:
+	case secret != nil && opts.Provider != nil && signing.FactsFor(opts.Provider).Token:
+		// CM.com Sign sends the secret itself in a header: a token, not a signature.
+		opts.Notes = append(opts.Notes, "checking the token header against the secret from "+secretSource)
 	case secret != nil:
-		opts.Notes = append(opts.Notes, "verifying signatures with the secret from "+secretSource)
+		opts.Notes = append(opts.Notes, "verifying signatures (and tokens) with the secret from "+secretSource)
 	case rsaKeys != nil:
-		opts.Notes = append(opts.Notes, "no secret given: signatures are unchecked, except Ironclad's, checked with whk's test key (pass --secret-file PATH, --secret S or set WHK_SECRET)")
+		opts.Notes = append(opts.Notes, "no secret given: signatures are unchecked, except "+rsaProvider.Name+"'s, checked with whk's test key (pass --secret-file PATH, --secret S or set WHK_SECRET)")
 	default:
 		opts.Notes = append(opts.Notes, "no secret given: signatures are unchecked (pass --secret-file PATH, --secret S or set WHK_SECRET)")
 	}
+	// Which providers verify with a key pair, worked out once: Keys runs per delivery.
+	keyPair := map[*catalog.Provider]bool{}
+	for _, p := range c.Providers() {
+		keyPair[p] = signing.FactsFor(p).KeyPair
+	}
 	opts.Keys = func(p *catalog.Provider) *signing.Keys {
-		if p.Scheme.Name == catalog.SchemeIroncladRSA {
+		if keyPair[p] {
 			return rsaKeys
 		}
 		return secret
@@ -268,6 +338,7 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		Addr: o.Addr, Path: o.Path, Catalog: o.Catalog, Provider: o.Provider, Keys: o.Keys,
 		AuthHeader: o.AuthHeader, Tolerance: o.Tolerance, Status: o.Status, ForwardTo: o.ForwardTo,
 		Client: o.HTTPClient, MaxBody: o.MaxBody, Now: o.Now, Events: events, Recorder: rec,
+		Routes: o.Routes, Filter: o.Filter, ResponseHeaders: o.Verbose,
 	}
 	if o.configure != nil {
 		o.configure(&cfg)
@@ -395,8 +466,11 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 	case <-wait.C:
 		stdoutStuck = true
 	}
-	received := l.Received()
+	received, filtered := l.Received(), l.Filtered()
 	summary := fmt.Sprintf("whk: received %d %s", received, plural(received, "delivery", "deliveries"))
+	if filtered > 0 {
+		summary += fmt.Sprintf(" (%d filtered out by --events: answered, not printed or recorded)", filtered)
+	}
 	var recErr error
 	if rec != nil {
 		written, err := rec.Close()
@@ -418,7 +492,7 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 	case errors.As(recErr, &lost):
 		return &cmdutil.LossError{Err: lost, Hint: "first: " + lost.First.Error() + "; check that " + o.RecordDir + " exists, is writable and has free space"}
 	case stdoutStuck:
-		n := received - int(printed.Load())
+		n := received - filtered - int(printed.Load())
 		return &cmdutil.LossError{Err: fmt.Errorf("%d %s not printed: stdout was not read during the drain", n, plural(n, "delivery was", "deliveries were")), Hint: "read listen's output, or use --record DIR to keep every delivery"}
 	case serveErr != nil:
 		return &cmdutil.FailedError{Err: fmt.Errorf("listener stopped: %w", serveErr)}

@@ -178,7 +178,7 @@ func replayItems(o *ReplayOptions) ([]delivery.Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	items, err := delivery.LoadItems(c, o.Provider, o.Paths, f.IOStreams.In, cmdutil.DefaultMaxInput)
+	items, err := delivery.LoadItems(c, o.Provider, o.Paths, f.Stdin(o.Ctx), cmdutil.DefaultMaxInput)
 	if err != nil {
 		return nil, replayInputError(err)
 	}

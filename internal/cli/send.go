@@ -238,7 +238,7 @@ func buildSend(o *SendOptions) (*delivery.Delivery, error) {
 		if o.Event != "" {
 			return nil, cmdutil.WithHint(errors.New("EVENT and --data both name what to send"), "drop EVENT: the type comes from the body")
 		}
-		body, err := cmdutil.ReadInput(f, o.Data, cmdutil.DefaultMaxInput)
+		body, err := cmdutil.ReadInput(o.Ctx, f, o.Data, cmdutil.DefaultMaxInput)
 		if err != nil {
 			return nil, err
 		}

@@ -95,7 +95,7 @@ values a scheme signs besides the body, so the output is reproducible.`,
 					opts.Pinned = append(opts.Pinned, name)
 				}
 			}
-			if opts.Body, err = cmdutil.ReadInput(f, input, 0); err != nil {
+			if opts.Body, err = cmdutil.ReadInput(cmd.Context(), f, input, 0); err != nil {
 				return err
 			}
 			if opts.Keys, err = keys.SigningKeys(f, p); err != nil {

@@ -85,7 +85,7 @@ A summary goes to stderr. Exit status: 0 all valid, 1 any invalid or unparsable 
 			}
 			opts.Catalog, opts.Paths = c, args
 			opts.Ctx = cmd.Context()
-			opts.In, opts.Out, opts.ErrOut = f.IOStreams.In, f.IOStreams.Out, f.IOStreams.ErrOut
+			opts.In, opts.Out, opts.ErrOut = f.Stdin(cmd.Context()), f.IOStreams.Out, f.IOStreams.ErrOut
 			opts.Colour = f.IOStreams.ColourEnabled() && opts.Format == cmdutil.TextFormat
 			opts.Now = f.Now
 			if runF != nil {

@@ -92,7 +92,7 @@ a missing secret or key).`,
 			case request != "" && len(args) == 1:
 				return cmdutil.WithHint(errors.New("give the body as FILE or with --request, not both"), "--request takes the body from the request")
 			case request != "":
-				b, err := cmdutil.ReadInput(f, request, 0)
+				b, err := cmdutil.ReadInput(cmd.Context(), f, request, 0)
 				if err != nil {
 					return err
 				}
@@ -109,7 +109,7 @@ a missing secret or key).`,
 				if len(args) == 1 {
 					input = args[0]
 				}
-				if opts.Body, err = cmdutil.ReadInput(f, input, 0); err != nil {
+				if opts.Body, err = cmdutil.ReadInput(cmd.Context(), f, input, 0); err != nil {
 					return err
 				}
 			}

@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -84,14 +85,18 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// ReadInput reads a whole file, or stdin for "-" or "", as a usage error when unreadable.
-func ReadInput(f *Factory, path string, max int64) ([]byte, error) {
+// ReadInput reads a whole file, or stdin for "-" or "" (through Stdin: a prompt on a
+// terminal, and Ctrl-C ends the read), as a usage error when unreadable.
+func ReadInput(ctx context.Context, f *Factory, path string, max int64) ([]byte, error) {
 	var (
 		b   []byte
 		err error
 	)
 	if path == "" || path == "-" {
-		b, err = readAtMost(f.IOStreams.In, max)
+		b, err = readAtMost(f.Stdin(ctx), max)
+		if errors.Is(err, ErrInterrupted) {
+			return nil, ErrInterrupted
+		}
 		if err != nil {
 			return nil, WithHint(fmt.Errorf("cannot read stdin: %w", err), "")
 		}

@@ -16,6 +16,7 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
+	stdinTTY     bool
 	stdoutTTY    bool
 	stderrTTY    bool
 	colour       bool
@@ -28,6 +29,7 @@ type Env func(string) string
 // System returns the process's streams, with colour decided from the terminal and env.
 func System() *IOStreams {
 	s := decide(isTerminal(os.Stdout), isTerminal(os.Stderr), os.Getenv)
+	s.stdinTTY = isTerminal(os.Stdin)
 	s.In, s.Out, s.ErrOut = os.Stdin, os.Stdout, os.Stderr
 	return s
 }
@@ -63,6 +65,13 @@ func DecideColour(tty bool, env Env) bool {
 	}
 	return tty
 }
+
+// IsStdinTTY reports whether stdin is a terminal: a command reading a body from it
+// then says so, or it would look hung.
+func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
+
+// SetStdinTTY overrides terminal detection of stdin (tests).
+func (s *IOStreams) SetStdinTTY(tty bool) { s.stdinTTY = tty }
 
 // IsStdoutTTY reports whether stdout is a terminal.
 func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }

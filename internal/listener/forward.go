@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 	"unicode/utf8"
 
 	"github.com/whk-cli/whk/internal/record"
@@ -19,9 +20,9 @@ var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy
 // sender: status, headers and every byte, redirects included, as the app gave them.
 // Forward keeps the first MaxBody bytes of the answer. When the app cannot be reached
 // or its answer's start cannot be read, nothing is written to w and Err says why.
-func (l *Listener) forward(w http.ResponseWriter, r *http.Request, body []byte) *Forward {
-	fw := &Forward{URL: l.cfg.ForwardTo}
-	target := l.cfg.ForwardTo
+func (l *Listener) forward(w http.ResponseWriter, r *http.Request, body []byte, to string) *Forward {
+	fw := &Forward{URL: to}
+	target := to
 	if u, err := url.Parse(target); err == nil && u.RawQuery == "" && r.URL.RawQuery != "" {
 		u.RawQuery = r.URL.RawQuery
 		target = u.String()
@@ -42,6 +43,7 @@ func (l *Listener) forward(w http.ResponseWriter, r *http.Request, body []byte) 
 		// Keep "no User-Agent" as it was rather than Go's default.
 		req.Header["User-Agent"] = nil
 	}
+	start := time.Now()
 	res, err := l.cfg.Client.Do(req)
 	if err != nil {
 		fw.Err = err
@@ -59,6 +61,9 @@ func (l *Listener) forward(w http.ResponseWriter, r *http.Request, body []byte) 
 		fw.Err = err
 		return fw
 	}
+	// The app's time: from sending the request to having its answer (the part the
+	// record keeps), before whk relays it.
+	fw.Duration = time.Since(start)
 	for k, v := range fw.Header {
 		w.Header()[k] = v
 	}
@@ -76,16 +81,24 @@ func (l *Listener) forward(w http.ResponseWriter, r *http.Request, body []byte) 
 	return fw
 }
 
-// response is the record of the app's answer: its text, or its bytes when they are not
-// UTF-8 text.
-func (fw *Forward) response() *record.Response {
-	rr := &record.Response{Status: fw.Status, Truncated: fw.Truncated}
+// response is the record of the app's answer: its status, time, text (or its bytes
+// when they are not UTF-8 text) and, when headers is set, its headers.
+func (fw *Forward) response(headers bool) *record.Response {
+	rr := &record.Response{Status: fw.Status, Truncated: fw.Truncated, DurationMS: Milliseconds(fw.Duration)}
+	if headers {
+		rr.Headers = fw.Header
+	}
 	if utf8.Valid(fw.Body) {
 		rr.Body = string(fw.Body)
 	} else {
 		rr.BodyBase64 = fw.Body
 	}
 	return rr
+}
+
+// Milliseconds is d in milliseconds to the microsecond, as records carry durations.
+func Milliseconds(d time.Duration) float64 {
+	return float64(d.Microseconds()) / 1000
 }
 
 // relayClient returns a copy of c (or a new client) whose transport never asks for gzip

@@ -135,7 +135,7 @@ func TestForwardLongAnswerIsRelayedWholeAndFlaggedTruncated(t *testing.T) {
 	if !rr.Truncated || rr.Body != string(long[:limit]) {
 		t.Errorf("record: truncated %v, %d bytes", rr.Truncated, len(rr.Body))
 	}
-	if !bytes.Contains(d.Line, []byte(`"truncated":true}`)) {
+	if !bytes.Contains(d.Line, []byte(`"truncated":true,"duration_ms":`)) {
 		t.Errorf("line does not flag the cut: %s", d.Line[len(d.Line)-80:])
 	}
 	// One byte under the limit is not cut.

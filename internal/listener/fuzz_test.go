@@ -19,7 +19,11 @@ func FuzzInspect(f *testing.F) {
 	f.Add([]byte(`not json`), "")
 	f.Add([]byte(``), "x")
 	cfg := Config{Catalog: cat, Keys: secret("S"), Now: time.Now}
-	l := &Listener{cfg: cfg, check: newChecker(cfg), seen: newSeenSet(16)}
+	routes, err := routesOf(cfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+	l := &Listener{cfg: cfg, routes: routes, seen: newSeenSet(16)}
 	check := validation.NewChecker(validation.Options{Catalog: cat})
 	f.Fuzz(func(t *testing.T, body []byte, sig string) {
 		h := http.Header{}
@@ -27,7 +31,7 @@ func FuzzInspect(f *testing.F) {
 			h.Set("X-Clment-Signature", sig)
 		}
 		d := &Delivery{Record: &record.Record{Kind: record.KindDelivery, Headers: h, Body: body}}
-		l.inspect(d, h)
+		l.inspect(d, h, routes[0])
 		switch d.Record.Signature.Status {
 		case signing.StatusValid, signing.StatusInvalid, signing.StatusUnsigned, signing.StatusUnchecked:
 		default:

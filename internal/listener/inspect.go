@@ -20,9 +20,9 @@ const (
 // inspect fills in provider, type, id, duplicate, signature and schema verdicts. h are
 // the request's own headers (before redaction): the signature needs them. The body's
 // verdict is validation's, the one `whk validate` gives the same bytes.
-func (l *Listener) inspect(d *Delivery, h http.Header) {
+func (l *Listener) inspect(d *Delivery, h http.Header, rt *route) {
 	rec := d.Record
-	v := l.check.Judge(validation.Body{Data: rec.Body, Header: h})
+	v := rt.check.Judge(validation.Body{Data: rec.Body, Header: h})
 	p := v.Provider
 	if p != nil {
 		rec.Provider = p.ID
@@ -33,7 +33,7 @@ func (l *Listener) inspect(d *Delivery, h http.Header) {
 			rec.Duplicate = l.seen.seen(p.ID, rec.ID)
 		}
 	}
-	rec.Signature = l.verify(p, rec.Body, h, d)
+	rec.Signature = l.verify(p, rt.keys, rec.Body, h, d)
 	rec.Schema = schemaOf(v)
 }
 
@@ -60,11 +60,11 @@ func appendProblems(dst []record.Problem, ps []validation.Problem) []record.Prob
 }
 
 // verify gives the signature verdict, with the reason when it is not valid.
-func (l *Listener) verify(p *catalog.Provider, body []byte, h http.Header, d *Delivery) *record.Signature {
+func (l *Listener) verify(p *catalog.Provider, keys func(*catalog.Provider) *signing.Keys, body []byte, h http.Header, d *Delivery) *record.Signature {
 	if p == nil {
 		return &record.Signature{Status: signing.StatusUnchecked, Reason: "the provider is unknown, so the signature scheme is too"}
 	}
-	k := l.cfg.Keys(p)
+	k := keys(p)
 	if k == nil {
 		return &record.Signature{Status: signing.StatusUnchecked, Reason: "no secret or key given"}
 	}

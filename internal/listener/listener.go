@@ -12,6 +12,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,7 +22,6 @@ import (
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/record"
 	"github.com/whk-cli/whk/internal/signing"
-	"github.com/whk-cli/whk/internal/validation"
 )
 
 // Defaults for Config's zero values.
@@ -87,6 +87,8 @@ type Forward struct {
 	CutShort error
 	// Err is set when the app could not be reached; whk then answered 502.
 	Err error
+	// Duration is how long the app took to answer (until the body the record keeps).
+	Duration time.Duration
 }
 
 // Rejected is a request whk answered without treating it as a delivery (a path other
@@ -113,8 +115,19 @@ func (Error) listenerEvent()     {}
 type Config struct {
 	Addr string
 	// Path is where deliveries arrive: a path ending in "/" takes everything under it.
+	// Unused when Routes are given.
 	Path    string
 	Catalog *catalog.Catalog
+	// Routes, when given, are the paths served, each with its provider, keys and
+	// forward target; records then name their route. Provider, Keys and ForwardTo
+	// below are the defaults of routes that leave them out.
+	Routes []Route
+	// Filter shows only the deliveries whose type it matches (--events); the others are answered
+	// and counted (Filtered) but neither recorded nor sent as events.
+	Filter Filter
+	// ResponseHeaders keeps the --forward-to app's response headers in the record
+	// (listen -v).
+	ResponseHeaders bool
 	// Provider forces the provider (-p); nil detects it per request.
 	Provider *catalog.Provider
 	// Keys returns what to verify p's signatures with, or nil when there is nothing
@@ -161,10 +174,12 @@ type Config struct {
 type Listener struct {
 	cfg     Config
 	ln      net.Listener
+	base    string // scheme and host of every route's URL
 	url     string
+	routes  []*route
 	seen    *seenSet
-	check   *validation.Checker
 	redact  []string
+	secrets [][]byte
 	hardCtx context.Context
 	hardEnd context.CancelFunc
 
@@ -183,6 +198,7 @@ type Listener struct {
 	crowded   bool
 
 	received atomic.Int64
+	filtered atomic.Int64
 	unsent   atomic.Int64
 	inFlight atomic.Int64
 	roomMu   sync.Mutex
@@ -231,24 +247,23 @@ func Listen(cfg Config) (*Listener, error) {
 	setDuration(&cfg.IdleTimeout, DefaultIdleTimeout)
 	setDuration(&cfg.ForwardTimeout, DefaultForwardTimeout)
 	setDuration(&cfg.DrainTimeout, DefaultDrainTimeout)
-	if cfg.ForwardTo != "" {
+	routes, err := routesOf(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(routes, func(rt *route) bool { return rt.forwardTo != "" }) {
 		cfg.Client = relayClient(cfg.Client)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return nil, err
 	}
-	l := &Listener{cfg: cfg, ln: ln, seen: newSeenSet(cfg.Seen), check: newChecker(cfg), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), newConns: map[net.Conn]struct{}{}, idleConns: map[net.Conn]struct{}{}, room: make(chan struct{})}
-	l.url = "http://" + dialable(ln.Addr()) + cfg.Path
+	l := &Listener{cfg: cfg, ln: ln, routes: routes, seen: newSeenSet(cfg.Seen), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), secrets: secretsOf(cfg.Catalog, routes), newConns: map[net.Conn]struct{}{}, idleConns: map[net.Conn]struct{}{}, room: make(chan struct{})}
+	l.base = "http://" + dialable(ln.Addr())
+	l.url = l.base + routes[0].path
 	l.hardCtx, l.hardEnd = context.WithCancel(context.Background())
 	l.gate = sync.NewCond(&l.gateMu)
 	return l, nil
-}
-
-// newChecker judges bodies as `whk validate` does with no flags but -p: listen has no
-// --strict or --allow-unknown-types, and an unknown type is its own status.
-func newChecker(cfg Config) *validation.Checker {
-	return validation.NewChecker(validation.Options{Catalog: cfg.Catalog, Provider: cfg.Provider})
 }
 
 // dialable is the bound address as a client on this machine reaches it: an unspecified
@@ -271,6 +286,10 @@ func setDuration(d *time.Duration, def time.Duration) {
 // written, when recording, and its event sent unless Unsent counts it).
 func (l *Listener) Received() int { return int(l.received.Load()) }
 
+// Filtered is how many of the deliveries received the Filter held back: answered, not
+// recorded, no event sent.
+func (l *Listener) Filtered() int { return int(l.filtered.Load()) }
+
 // Unsent is how many events were dropped because Events was not read during the
 // drain.
 func (l *Listener) Unsent() int { return int(l.unsent.Load()) }
@@ -289,7 +308,8 @@ func (l *Listener) emit(ev Event) {
 	}
 }
 
-// URL is where the listener receives deliveries, with the real port.
+// URL is where the listener receives deliveries, with the real port (the first
+// route's, when there are several: URLs lists them all).
 func (l *Listener) URL() string { return l.url }
 
 // Addr is the bound address.
@@ -473,14 +493,6 @@ func (l *Listener) cutOffNewConns() {
 	}
 }
 
-// inPath reports whether a request path is the listener's.
-func (l *Listener) inPath(p string) bool {
-	if strings.HasSuffix(l.cfg.Path, "/") {
-		return strings.HasPrefix(p, l.cfg.Path)
-	}
-	return p == l.cfg.Path
-}
-
 func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !l.enter() {
 		// Only after a forced stop: the connection is already gone.
@@ -489,9 +501,10 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer l.leave()
 	at := l.cfg.Now().UTC().Truncate(time.Microsecond)
-	if !l.inPath(r.URL.Path) {
-		http.Error(w, "whk listens at "+l.cfg.Path, http.StatusNotFound)
-		l.emit(Rejected{At: at, Method: r.Method, Path: r.URL.RequestURI(), Status: http.StatusNotFound, Reason: "not under " + l.cfg.Path})
+	rt := l.match(r.URL.Path)
+	if rt == nil {
+		http.Error(w, "whk listens at "+l.paths(), http.StatusNotFound)
+		l.emit(Rejected{At: at, Method: r.Method, Path: r.URL.RequestURI(), Status: http.StatusNotFound, Reason: "not under " + l.paths()})
 		return
 	}
 	var held int64
@@ -513,12 +526,13 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		ReceivedAt: at,
 		Method:     r.Method,
 		Path:       r.URL.RequestURI(),
+		Route:      rt.name,
 		Headers:    l.redacted(r.Header),
 		Body:       body,
 	}
 	d := &Delivery{Record: rec}
-	if l.cfg.Provider != nil {
-		rec.Provider = l.cfg.Provider.ID
+	if rt.provider != nil {
+		rec.Provider = rt.provider.ID
 	}
 	switch {
 	case tooBig:
@@ -532,11 +546,15 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.Schema = &record.Schema{Status: "invalid", Errors: []record.Problem{{Pointer: "", Message: "the body could not be read: " + readErr.Error()}}}
 		l.answerStatus(w, rec, http.StatusBadRequest, "body could not be read\n")
 	default:
-		l.inspect(d, r.Header)
-		l.answer(w, r, d)
+		l.inspect(d, r.Header, rt)
+		l.answer(w, r, d, rt)
+	}
+	l.received.Add(1)
+	if !l.cfg.Filter.Match(d.Types) {
+		l.filtered.Add(1)
+		return
 	}
 	d.encode()
-	l.received.Add(1)
 	if l.cfg.Recorder != nil {
 		d.store(l.cfg.Recorder)
 	}
@@ -691,9 +709,9 @@ func (l *Listener) answerStatus(w http.ResponseWriter, rec *record.Record, statu
 }
 
 // answer replies to a delivery: 200, --status, or the --forward-to app's answer.
-func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery) {
-	if l.cfg.ForwardTo != "" {
-		fw := l.forward(w, r, d.Record.Body)
+func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery, rt *route) {
+	if rt.forwardTo != "" {
+		fw := l.forward(w, r, d.Record.Body, rt.forwardTo)
 		d.Forward = fw
 		if fw.Err != nil {
 			d.Warnings = append(d.Warnings, "forward to "+fw.URL+" failed: "+fw.Err.Error())
@@ -705,7 +723,7 @@ func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery) {
 		if fw.CutShort != nil {
 			d.Warnings = append(d.Warnings, "relaying the app's answer failed part-way: "+fw.CutShort.Error())
 		}
-		d.Record.Response = fw.response()
+		d.Record.Response = fw.response(l.cfg.ResponseHeaders)
 		return
 	}
 	status := http.StatusOK
@@ -714,42 +732,4 @@ func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery) {
 	}
 	w.WriteHeader(status)
 	d.Record.Response = &record.Response{Status: status}
-}
-
-// redacted copies the headers with every token header's value replaced.
-func (l *Listener) redacted(h http.Header) http.Header {
-	out := h.Clone()
-	for _, name := range l.redact {
-		if vs, ok := out[name]; ok {
-			for i := range vs {
-				vs[i] = record.Redacted
-			}
-		}
-	}
-	return out
-}
-
-// tokenHeaders are the canonical names of headers that carry a shared token in clear
-// (CM.com Sign's, and --auth-header).
-func tokenHeaders(c *catalog.Catalog, authHeader string) []string {
-	var out []string
-	add := func(n string) {
-		if n == "" {
-			return
-		}
-		n = http.CanonicalHeaderKey(n)
-		for _, o := range out {
-			if o == n {
-				return
-			}
-		}
-		out = append(out, n)
-	}
-	add(authHeader)
-	for _, p := range c.Providers() {
-		if s, err := signing.For(p, ""); err == nil {
-			add(signing.TokenHeader(s))
-		}
-	}
-	return out
 }

@@ -77,6 +77,7 @@ func post(t testing.TB, url string, d *delivery.Delivery) *http.Response {
 
 // running is a listener under test; stop ends it and returns every event it emitted.
 type running struct {
+	l    *Listener
 	url  string
 	stop func() []Event
 }
@@ -117,7 +118,7 @@ func start(t testing.TB, cfg Config) *running {
 		return events
 	}
 	t.Cleanup(func() { stop() })
-	return &running{url: l.URL(), stop: stop}
+	return &running{l: l, url: l.URL(), stop: stop}
 }
 
 func deliveries(evs []Event) []*Delivery {

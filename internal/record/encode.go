@@ -2,6 +2,9 @@ package record
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"math"
+	"net/http"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -23,27 +26,12 @@ func (r *Record) AppendJSON(dst []byte) ([]byte, error) {
 	dst = appendString(dst, r.Method)
 	dst = append(dst, `,"path":`...)
 	dst = appendString(dst, r.Path)
-	dst = append(dst, `,"headers":`...)
-	if r.Headers == nil {
-		dst = append(dst, "null"...)
-	} else {
-		var stack [32]string
-		names := stack[:0]
-		for n := range r.Headers {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		dst = append(dst, '{')
-		for i, n := range names {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendString(dst, n)
-			dst = append(dst, ':')
-			dst = appendStrings(dst, r.Headers[n])
-		}
-		dst = append(dst, '}')
+	if r.Route != "" {
+		dst = append(dst, `,"route":`...)
+		dst = appendString(dst, r.Route)
 	}
+	dst = append(dst, `,"headers":`...)
+	dst = appendHeaders(dst, r.Headers)
 	dst = append(dst, `,"body":`...)
 	if r.Body == nil {
 		dst = append(dst, "null"...)
@@ -97,12 +85,65 @@ func (r *Record) AppendJSON(dst []byte) ([]byte, error) {
 		if s.Truncated {
 			dst = append(dst, `,"truncated":true`...)
 		}
+		if s.DurationMS != 0 {
+			if math.IsNaN(s.DurationMS) || math.IsInf(s.DurationMS, 0) {
+				return nil, &json.UnsupportedValueError{Str: strconv.FormatFloat(s.DurationMS, 'g', -1, 64)}
+			}
+			dst = append(dst, `,"duration_ms":`...)
+			dst = appendFloat(dst, s.DurationMS)
+		}
+		if len(s.Headers) > 0 {
+			dst = append(dst, `,"headers":`...)
+			dst = appendHeaders(dst, s.Headers)
+		}
 		dst = append(dst, '}')
 	}
 	if r.Stored != nil {
 		dst = AppendStored(dst, r.Stored)
 	}
 	return append(dst, '}'), nil
+}
+
+// appendHeaders appends headers as json.Marshal does: null for nil, else an object
+// with the names in sorted order.
+func appendHeaders(dst []byte, h http.Header) []byte {
+	if h == nil {
+		return append(dst, "null"...)
+	}
+	var stack [32]string
+	names := stack[:0]
+	for n := range h {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	dst = append(dst, '{')
+	for i, n := range names {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, n)
+		dst = append(dst, ':')
+		dst = appendStrings(dst, h[n])
+	}
+	return append(dst, '}')
+}
+
+// appendFloat appends a finite float64 as encoding/json does: the shortest decimal,
+// in exponent form below 1e-6 and from 1e21 on, with a one-digit negative exponent.
+func appendFloat(dst []byte, f float64) []byte {
+	format := byte('f')
+	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if format == 'e' {
+		// e-09 becomes e-9, as json.Marshal writes it.
+		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst
 }
 
 // appendStrings appends a header's values as json.Marshal does: null for nil, else an

@@ -18,11 +18,14 @@ import (
 
 // Record is one received delivery.
 type Record struct {
-	Kind       string      `json:"kind"` // "delivery"
-	ReceivedAt time.Time   `json:"received_at"`
-	Method     string      `json:"method"`
-	Path       string      `json:"path"`
-	Headers    http.Header `json:"headers"`
+	Kind       string    `json:"kind"` // "delivery"
+	ReceivedAt time.Time `json:"received_at"`
+	Method     string    `json:"method"`
+	Path       string    `json:"path"`
+	// Route is the listen route that took the delivery (its path as given to --route
+	// or in the config file); empty when listen serves one path.
+	Route   string      `json:"route,omitempty"`
+	Headers http.Header `json:"headers"`
 	// Body is the raw body; JSON carries it as base64.
 	Body      []byte     `json:"body"`
 	Provider  string     `json:"provider,omitempty"`
@@ -84,6 +87,11 @@ type Response struct {
 	// Truncated means the app's answer was longer than the record keeps (--max-body):
 	// the sender got all of it, the record its first bytes.
 	Truncated bool `json:"truncated,omitempty"`
+	// DurationMS is how long the --forward-to app took to answer, in milliseconds
+	// (microsecond precision); absent when whk answered itself.
+	DurationMS float64 `json:"duration_ms,omitempty"`
+	// Headers are the app's response headers, kept with listen -v only.
+	Headers http.Header `json:"headers,omitempty"`
 }
 
 // KindDelivery and KindReady are the values of "kind".
