@@ -87,9 +87,8 @@ slow or idle clients are cut off. Ctrl-C or SIGTERM stops accepting, finishes th
 requests in flight, flushes output and records, and exits 0. Ironclad signatures are
 checked with whk's local test key unless --public-key is given, so that
 'whk send -p ironclad' to 'whk listen' verifies out of the box.`,
-		Example: `  whk listen -p clment --secret-file clment.secret
+		Example: `  whk listen -p clment --secret-file clment.secret --record deliveries.ndjson
   whk listen --addr 127.0.0.1:0 --json --record deliveries/
-  whk listen -p clment --secret-file s.txt --record deliveries.ndjson
   whk listen --forward-to http://localhost:3000/webhooks --secret-file s.txt
   whk listen --status 503 -p cm-sign --auth-header X-Sign-Token`,
 		Args: cobra.NoArgs,

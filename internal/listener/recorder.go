@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 
 	"github.com/whk-cli/whk/internal/atomicfile"
+	"github.com/whk-cli/whk/internal/input"
 	"github.com/whk-cli/whk/internal/record"
 )
 
@@ -32,10 +32,7 @@ type Recorder interface {
 
 // IsLogPath says whether --record PATH names an append-only log (a path ending in
 // .ndjson or .jsonl, in any case) rather than a directory.
-func IsLogPath(path string) bool {
-	ext := strings.ToLower(filepath.Ext(path))
-	return ext == ".ndjson" || ext == ".jsonl"
-}
+func IsLogPath(path string) bool { return input.IsStreamName(path) }
 
 // NewRecorder opens the recorder path names: a LogRecorder for a log (IsLogPath), a
 // DirRecorder with one writer otherwise. firstFailure, when not nil, is called once,
