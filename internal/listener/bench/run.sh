@@ -77,12 +77,12 @@ run() {
   sync
 }
 
+# The runs that write nothing first; the anchor right before --record DIR, so that
+# both create their files on a file system in the same state.
 run floor "$work/bare"
-run anchor "$work/bare" -record "$work/anchor"
-# whk without --record runs before the runs that record, whose files the kernel
-# writes back after they end.
 run norec "$work/whk" listen --addr 127.0.0.1:0 --json -p clment --secret S
 run log "$work/whk" listen --addr 127.0.0.1:0 --json --record "$work/rec.ndjson" -p clment --secret S
+run anchor "$work/bare" -record "$work/anchor"
 run dir "$work/whk" listen --addr 127.0.0.1:0 --json --record "$work/rec" -p clment --secret S
 
 field() { sed -E "s/.*\"$2\":([0-9.]+).*/\1/" "$work/$1.json"; }
