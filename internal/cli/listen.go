@@ -71,8 +71,9 @@ line (the raw body base64-encoded). --record DIR writes each delivery record to 
 own file, atomically, named so that names sort by arrival
 (20260616T143208.123456Z-<run>-000001-clment-review.completed.json). --record with a
 path ending in .ndjson or .jsonl appends one record per line to that log instead, in
-arrival order (an existing log grows, it is never cut), readable by replay, validate
-and verify --request while listen runs; any other path is a directory. Either way
+arrival order (an existing log grows, it is never cut), readable by replay and
+validate while listen runs (verify --request takes one of its lines); any other path
+is a directory. Either way
 every answered request is on disk when listen exits. The CM.com Sign token header shows as
 [redacted] in output and records; secrets are never written.
 
