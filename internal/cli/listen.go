@@ -93,8 +93,12 @@ deliveries by verdict and their rate. On exit a summary on stderr breaks the
 deliveries down by signature and schema verdict, duplicates, forwards that failed and
 records not written. --record DIR writes each delivery record to its
 own file, atomically, named so that names sort by arrival
-(20260616T143208.123456Z-<run>-000001-clment-review.completed.json); every answered
-request is on disk when listen exits. The CM.com Sign token header shows as
+(20260616T143208.123456Z-<run>-000001-clment-review.completed.json). --record with a
+path ending in .ndjson or .jsonl appends one record per line to that log instead, in
+arrival order (an existing log grows, it is never cut), readable by replay and
+validate while listen runs (verify --request takes one of its lines); any other path
+is a directory. Either way
+every answered request is on disk when listen exits. The CM.com Sign token header shows as
 [redacted] in output and records; secrets are never written.
 
 The answer is 200, or --status CODE to test a sender's retries, or with --forward-to
@@ -128,7 +132,7 @@ slow or idle clients are cut off. Ctrl-C or SIGTERM stops accepting, finishes th
 requests in flight, flushes output and records, and exits 0. Ironclad signatures are
 checked with whk's local test key unless --public-key is given, so that
 'whk send -p ironclad' to 'whk listen' verifies out of the box.`,
-		Example: `  whk listen -p clment --secret-file clment.secret --events 'review.*,!review.assigned'
+		Example: `  whk listen -p clment --secret-file clment.secret --events 'review.*,!review.assigned' --record deliveries.ndjson
   whk listen --addr 127.0.0.1:0 --json --record deliveries/
   whk listen --forward-to http://localhost:3000/webhooks --secret-file s.txt
   whk listen --route /clment=clment,secret-file=clment.secret --route /cm=cm-sign,secret-file=cm.token`,
@@ -196,7 +200,7 @@ checked with whk's local test key unless --public-key is given, so that
 	fl.StringVar(&opts.Path, "path", "/", "receive deliveries at this `path` (ending in / takes every path under it)")
 	fl.IntVar(&opts.Status, "status", 0, "answer every delivery with this HTTP status `code` (default 200)")
 	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay each delivery to `URL` (no scheme means http://) and answer with its status and body")
-	fl.StringVar(&opts.RecordDir, "record", "", "write each delivery record to a file in `DIR`")
+	fl.StringVar(&opts.RecordDir, "record", "", "write each delivery record to a file in `DIR`, or append it to a log when the path ends in .ndjson or .jsonl")
 	fl.StringVar(&maxBody, "max-body", "10MiB", "answer 413 to bodies larger than `size`")
 	fl.BoolVar(&opts.JSON, "json", false, "print a ready line, then one delivery record per line")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show the request headers, and keep the --forward-to app's response headers in the record")
@@ -304,19 +308,20 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		}
 	}
 	o.Addr = cmdutil.ListenAddr(o.Addr, "127.0.0.1")
-	var rec *listener.Recorder
+	var rec listener.Recorder
 	if o.RecordDir != "" {
 		var err error
-		// One writer: files in one directory serialise on its lock in the kernel, and
-		// more writers only spin on it (measured: 1 writer 18-19k req/s, 2 writers 17k,
-		// 4 writers 16k on the listen benchmark).
 		// The first record that cannot be written is said at once, on stderr, which
 		// does not wait for stdout; the rest are counted for the exit.
 		firstFailure := func(err error) {
 			fmt.Fprintf(o.IO.ErrOut, "whk: error: a record could not be written (%v); listen goes on, exits 1 and counts the records lost\n", err)
 		}
-		if rec, err = listener.NewRecorder(o.RecordDir, 1, firstFailure); err != nil {
-			return cmdutil.WithHint(fmt.Errorf("cannot record into %s: %w", o.RecordDir, err), "pass a writable directory to --record")
+		if rec, err = listener.NewRecorder(o.RecordDir, firstFailure); err != nil {
+			hint := "pass a writable directory to --record"
+			if listener.IsLogPath(o.RecordDir) {
+				hint = "pass a writable file to --record"
+			}
+			return cmdutil.WithHint(fmt.Errorf("cannot record into %s: %w", o.RecordDir, err), hint)
 		}
 	}
 
@@ -475,7 +480,7 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 	if rec != nil {
 		written, err := rec.Close()
 		recErr = err
-		summary += fmt.Sprintf(", recorded %d in %s", written, rec.Dir())
+		summary += fmt.Sprintf(", recorded %d in %s", written, rec.Path())
 		var lost *listener.RecordsLostError
 		if errors.As(err, &lost) {
 			summary += fmt.Sprintf(", %d could not be written", lost.Failed)

@@ -326,12 +326,18 @@ func TestLoadItemsSources(t *testing.T) {
 		{"provider not detected", "unknown.json", `{"hello":"world"}`, "unknown.json", "pass -p"},
 		{"record of a GET without a provider", "get.json", `{"kind":"delivery","method":"GET","headers":{},"body":"aGk="}`, "get.json", "the body is not JSON"},
 		{"over the size limit", "big.json", `{"id":"` + strings.Repeat("x", 100) + `"}`, "big.json", "larger than 64 bytes"},
+		// An NDJSON file is read line by line: the limit bounds a line, not the log.
+		{"a log line over the size limit", "long.ndjson", "{}\n{\"id\":\"" + strings.Repeat("x", 100) + "\"}\n", "long.ndjson:2", "larger than 64 bytes"},
+		{"a torn last line of a log being written", "growing.ndjson", strings.Repeat(`{"id":"evt_1","type":"x"}`+"\n", 5) + `{"kind":"deliv`, "growing.ndjson:6", "not JSON"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := write(tt.file, tt.content)
 			items, err := LoadItems(c, nil, []string{p}, nil, 64)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if n := len(strings.Split(strings.TrimSuffix(tt.content, "\n"), "\n")); strings.HasSuffix(tt.file, ".ndjson") && len(items) != n {
+				t.Errorf("%d items, want one per line (%d)", len(items), n)
 			}
 			last := items[len(items)-1]
 			if last.Source != filepath.Join(dir, tt.source) || last.Err == nil || !strings.Contains(last.Err.Error(), tt.want) {

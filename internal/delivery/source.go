@@ -78,13 +78,11 @@ func LoadItems(cat *catalog.Catalog, forced *catalog.Provider, paths []string, s
 			return nil, &SourceError{path, unwrapPathErr(err)}
 		}
 		if !st.IsDir() {
-			b, err := input.ReadFile(path, maxSize)
-			l.add(path, b, err)
+			l.file(path, st.Mode().IsRegular(), maxSize)
 			continue
 		}
 		input.Walk(path, func(p string) bool {
-			b, err := input.ReadFile(p, maxSize)
-			l.add(p, b, err)
+			l.file(p, true, maxSize)
 			return true
 		}, func(p string, err error) bool {
 			l.bad(p, unwrapPathErr(err))

@@ -153,7 +153,7 @@ type Config struct {
 	MaxConns int
 	// Recorder, when set, writes each delivery's record before its event is sent, and
 	// the event's Line says how that went (the "record" member).
-	Recorder *Recorder
+	Recorder Recorder
 
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration
@@ -565,7 +565,7 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // file cannot say whether it was written). The record's last member is the outcome:
 // Line loses its closing brace and gains the member; its buffer is free to change, as
 // Write is done with it.
-func (d *Delivery) store(r *Recorder) {
+func (d *Delivery) store(r Recorder) {
 	s := r.Write(d.Record, d.Line)
 	d.Record.Stored = s
 	if n := len(d.Line); n >= 2 {

@@ -519,7 +519,7 @@ func TestSlowHeaderClientIsCutOff(t *testing.T) {
 
 func TestRecorderWritesParsableVerifiableFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rec")
-	rec, err := NewRecorder(dir, 3, func(err error) { t.Errorf("a record failed: %v", err) })
+	rec, err := NewDirRecorder(dir, 3, func(err error) { t.Errorf("a record failed: %v", err) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 func TestRecorderStaysInsideItsDirectory(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "a", "rec")
-	rec, err := NewRecorder(dir, 1, func(err error) { t.Errorf("a record failed: %v", err) })
+	rec, err := NewDirRecorder(dir, 1, func(err error) { t.Errorf("a record failed: %v", err) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,7 @@ func TestFilteredDeliveriesAreAnsweredNotShown(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	rec, err := NewRecorder(dir, 1, nil)
+	rec, err := NewRecorder(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
