@@ -38,6 +38,7 @@ func (s *Oneflow) Facts() Facts {
 		Forged:    "a wrong " + s.Field + " field",
 		Rejected:  "correctly signed deliveries were rejected: check the sign key",
 		Mismatch:  "check that the sign key is the one set for this Oneflow account's webhooks",
+		Unsigned:  "no Oneflow sign key given: sending unsigned, as Oneflow does when none is set (pass --secret-file to sign)",
 	}
 }
 

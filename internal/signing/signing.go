@@ -176,6 +176,10 @@ type Facts struct {
 	// Mismatch says what to check when a signature does not verify and none of the
 	// usual mistakes explains it ("check that the secret is the one configured …").
 	Mismatch string
+	// Unsigned, when the provider sends unsigned deliveries while no key is set, says
+	// so for a sender that has none (whk then sends unsigned too); "" means a sender
+	// needs a key.
+	Unsigned string
 }
 
 // Described is what every scheme the catalog names implements besides Scheme
