@@ -44,7 +44,7 @@ func (s *Oneflow) Facts() Facts {
 
 // Forge implements Described: signed with a random sign key.
 func (s *Oneflow) Forge(body []byte, _ Keys, p Params) (Signed, error) {
-	return s.Sign(body, Keys{Secret: []byte("whk-wrong-key-" + randomHex(8))}, p)
+	return s.Sign(body, wrongSecret("key"), p)
 }
 
 // NotCoveredWarning is said on every Oneflow verification, valid or not.

@@ -128,6 +128,12 @@ func unsigned(format string, a ...any) Result {
 	return Result{Status: StatusUnsigned, Reason: fmt.Sprintf(format, a...)}
 }
 
+// wrongSecret is a random secret for Forge, named for what it stands in for ("secret",
+// "token"), so a receiver's log shows what whk sent on purpose.
+func wrongSecret(what string) Keys {
+	return Keys{Secret: []byte("whk-wrong-" + what + "-" + randomHex(8))}
+}
+
 // randomHex returns n random bytes as lowercase hex.
 func randomHex(n int) string {
 	b := make([]byte, n)
