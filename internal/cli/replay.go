@@ -26,16 +26,13 @@ type ReplayOptions struct {
 	Factory       *cmdutil.Factory
 	Provider      *catalog.Provider // nil: detect per item
 	Paths         []string
-	To            string
 	Concurrency   int
 	Rate          float64
 	Count         int
 	KeepIDs       bool
 	KeepSignature bool
 	Sets          []string
-	JSON          bool
-	Timeout       time.Duration
-	Keys          cmdutil.KeyFlags
+	cmdutil.SendFlags
 }
 
 // NewCmdReplay builds `whk replay [PATH...] --to URL`.
@@ -80,25 +77,23 @@ prints the summary so far (exit 130). Exit 1 if any delivery failed.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.To, "to", "", "the receiver's `URL` (no scheme means http://)")
 	fl.IntVar(&opts.Concurrency, "concurrency", 1, "deliveries in flight at once, over `N` reused connections")
 	fl.Float64Var(&opts.Rate, "rate", 0, "at most `R` deliveries started per second (0: no limit)")
 	fl.IntVar(&opts.Count, "count", 1, "send the whole set `N` times")
 	fl.BoolVar(&opts.KeepIDs, "keep-ids", false, "keep each delivery's ids and timestamps (still re-signed)")
 	fl.BoolVar(&opts.KeepSignature, "keep-signature", false, "send recorded headers and bodies byte for byte")
-	fl.StringArrayVar(&opts.Sets, "set", nil, "override a body field in every delivery: `path=value`")
-	fl.BoolVar(&opts.JSON, "json", false, "print one JSON object per delivery")
-	fl.DurationVar(&opts.Timeout, "timeout", 0, "per-delivery timeout (default: the provider's, else 30s)")
-	cmdutil.AddSigningKeyFlags(cmd, &opts.Keys)
+	cmdutil.AddSendFlags(cmd, &opts.SendFlags)
+	cmdutil.AddSetFlag(cmd, &opts.Sets)
 	return cmd
 }
 
 func runReplay(o *ReplayOptions) error {
 	f := o.Factory
 	ios := f.IOStreams
+	if err := o.ResolveTo("pass --to URL"); err != nil {
+		return err
+	}
 	switch {
-	case o.To == "":
-		return cmdutil.WithHint(errors.New("no receiver given"), "pass --to URL")
 	case o.Concurrency < 1:
 		return cmdutil.Usagef("--concurrency must be at least 1, got %d", o.Concurrency)
 	case o.Count < 1:
@@ -107,10 +102,6 @@ func runReplay(o *ReplayOptions) error {
 		return cmdutil.Usagef("--rate must not be negative, got %v", o.Rate)
 	case o.KeepSignature && len(o.Sets) > 0:
 		return cmdutil.WithHint(errors.New("--keep-signature sends recordings byte for byte; --set would change them"), "drop one of them")
-	}
-	var err error
-	if o.To, err = cmdutil.HTTPURL("--to", o.To); err != nil {
-		return err
 	}
 	items, err := replayItems(o)
 	if err != nil {
@@ -223,12 +214,9 @@ func replaySigners(o *ReplayOptions, items []delivery.Item) (map[string]delivery
 			signers[p.ID] = sg
 			continue
 		}
-		sg, note, err := signerFor(f, &o.Keys, p)
+		sg, err := signerFor(f, &o.Keys, p)
 		if err != nil {
 			return nil, err
-		}
-		if note != "" {
-			fmt.Fprintln(f.IOStreams.ErrOut, "whk: "+note)
 		}
 		signers[p.ID] = sg
 	}

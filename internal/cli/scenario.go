@@ -2,13 +2,11 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -108,13 +106,10 @@ type ScenarioRunOptions struct {
 	Factory  *cmdutil.Factory
 	Provider *catalog.Provider // nil: the scenario's
 	Scenario string            // FILE or built-in NAME
-	To       string
 	Chaos    scenario.Chaos
 	SeedSet  bool
 	Scale    float64
-	Timeout  time.Duration
-	JSON     bool
-	Keys     cmdutil.KeyFlags
+	cmdutil.SendFlags
 }
 
 // NewCmdScenarioRun builds `whk scenario run FILE|NAME --to URL`.
@@ -174,16 +169,13 @@ One line per delivery on stdout (NDJSON with --json), then a summary on stderr. 
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.To, "to", "", "the receiver's `URL` (no scheme means http://)")
 	fl.BoolVar(&opts.Chaos.Shuffle, "shuffle", false, "send the steps in a random order")
 	fl.Float64Var(&opts.Chaos.Duplicate, "duplicate", 0, "send each delivery again with chance `RATE` (0 to 1), right after or after later ones")
 	fl.IntVar(&opts.Chaos.Drop, "drop", 0, "lose the first `N` deliveries and retry each later (same id and body)")
 	fl.DurationVar(&opts.Chaos.Delay, "delay", 0, "wait a random time up to `D` before each send")
 	fl.Uint64Var(&opts.Chaos.Seed, "seed", 0, "seed `N` for --shuffle, --duplicate, --drop and --delay (default: random, printed)")
 	fl.Float64Var(&opts.Scale, "time-scale", 1, "multiply every wait and delay by `F`")
-	fl.DurationVar(&opts.Timeout, "timeout", 0, "per-delivery timeout (default: the provider's, else 30s)")
-	fl.BoolVar(&opts.JSON, "json", false, "print one JSON object per delivery")
-	cmdutil.AddSigningKeyFlags(cmd, &opts.Keys)
+	cmdutil.AddSendFlags(cmd, &opts.SendFlags)
 	return cmd
 }
 
@@ -191,9 +183,10 @@ func runScenarioRun(o *ScenarioRunOptions) error {
 	f := o.Factory
 	ios := f.IOStreams
 	c := o.Chaos
+	if err := o.ResolveTo("pass --to URL"); err != nil {
+		return err
+	}
 	switch {
-	case o.To == "":
-		return cmdutil.WithHint(errors.New("no receiver given"), "pass --to URL")
 	case c.Duplicate < 0 || c.Duplicate > 1:
 		return cmdutil.Usagef("--duplicate must be between 0 and 1, got %v", c.Duplicate)
 	case c.Drop < 0:
@@ -203,10 +196,6 @@ func runScenarioRun(o *ScenarioRunOptions) error {
 	case o.Scale <= 0:
 		return cmdutil.Usagef("--time-scale must be above 0, got %v", o.Scale)
 	}
-	var err error
-	if o.To, err = cmdutil.HTTPURL("--to", o.To); err != nil {
-		return err
-	}
 	sc, err := loadScenario(o)
 	if err != nil {
 		return err
@@ -215,12 +204,9 @@ func runScenarioRun(o *ScenarioRunOptions) error {
 	if err != nil {
 		return cmdutil.WithHint(err, "")
 	}
-	signer, note, err := signerFor(f, &o.Keys, sc.Provider)
+	signer, err := signerFor(f, &o.Keys, sc.Provider)
 	if err != nil {
 		return err
-	}
-	if note != "" {
-		fmt.Fprintln(ios.ErrOut, "whk: "+note)
 	}
 	chaotic := c.Shuffle || c.Duplicate > 0 || c.Drop > 0 || c.Delay > 0
 	seed := ""

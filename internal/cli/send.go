@@ -23,16 +23,13 @@ type SendOptions struct {
 	Factory  *cmdutil.Factory
 	Provider *catalog.Provider
 	Event    string // "" = test.ping where defined
-	To       string
 	Data     string // --data FILE|-
 	Sets     []string
 	Print    bool
-	JSON     bool
 	Verbose  bool
 	Retry    bool
 	Scale    float64
-	Timeout  time.Duration
-	Keys     cmdutil.KeyFlags
+	cmdutil.SendFlags
 }
 
 // NewCmdSend builds `whk send [EVENT] -p P --to URL`.
@@ -64,7 +61,8 @@ attempts. Ctrl-C during a wait prints the attempts made so far and exits 130.
 
 Timeouts: Clment 10s and Contract-as-Code 30s are documented; for the others whk
 uses 30s (--timeout changes it). Providers that document no User-Agent get "whk".
-Redirects are not followed: a 3xx is the answer.`,
+Redirects are not followed: a 3xx is the answer. With --json the result is one
+{"status","duration_ms","attempts":[...],"response_body"} object.`,
 		Example: `  whk send -p lac --to http://127.0.0.1:8080/hooks --secret-file lac.secret
   whk send review.completed -p clment --to http://127.0.0.1:8080/ --set payload.overallRisk=high
   whk send workflow_launched -p ironclad --print
@@ -91,28 +89,21 @@ Redirects are not followed: a 3xx is the answer.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.To, "to", "", "the receiver's `URL` (no scheme means http://)")
 	fl.StringVar(&opts.Data, "data", "", "send the body in `FILE` (- for stdin) instead of the catalog example")
-	fl.StringArrayVar(&opts.Sets, "set", nil, "override a body field: `path=value` (dot path from the root; value parsed as JSON when it parses)")
 	fl.BoolVar(&opts.Print, "print", false, "print the request (headers and body) and send nothing")
-	fl.BoolVar(&opts.JSON, "json", false, `print {"status","duration_ms","attempts":[...],"response_body"}`)
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show request and response headers (on stderr)")
 	fl.BoolVar(&opts.Retry, "retry", false, "retry on failure on the provider's schedule")
 	fl.Float64Var(&opts.Scale, "time-scale", 1, "multiply every retry wait by `F` (0.001 turns minutes into milliseconds)")
-	fl.DurationVar(&opts.Timeout, "timeout", 0, "per-attempt timeout (default: the provider's, else 30s)")
-	cmdutil.AddSigningKeyFlags(cmd, &opts.Keys)
+	cmdutil.AddSendFlags(cmd, &opts.SendFlags)
+	cmdutil.AddSetFlag(cmd, &opts.Sets)
 	return cmd
 }
 
 func runSend(o *SendOptions) error {
 	f, p := o.Factory, o.Provider
 	errOut := f.IOStreams.ErrOut
-	if o.To == "" && !o.Print {
-		return cmdutil.WithHint(errors.New("no receiver given"), "pass --to URL, or --print to see the request")
-	}
-	if o.To != "" {
-		var err error
-		if o.To, err = cmdutil.HTTPURL("--to", o.To); err != nil {
+	if o.To != "" || !o.Print {
+		if err := o.ResolveTo("pass --to URL, or --print to see the request"); err != nil {
 			return err
 		}
 	}
@@ -123,12 +114,9 @@ func runSend(o *SendOptions) error {
 	if err != nil {
 		return err
 	}
-	signer, note, err := signerFor(f, &o.Keys, p)
+	signer, err := signerFor(f, &o.Keys, p)
 	if err != nil {
 		return err
-	}
-	if note != "" {
-		fmt.Fprintln(errOut, "whk: "+note)
 	}
 	if err := d.Sign(signer.Scheme, signer.Keys, signing.Params{}); err != nil {
 		return cmdutil.WithHint(fmt.Errorf("signing: %w", err), "check the key")
@@ -272,23 +260,32 @@ func buildSend(o *SendOptions) (*delivery.Delivery, error) {
 	return d, nil
 }
 
-// signerFor resolves how p's deliveries are signed. Oneflow's sign key is optional
-// (without one Oneflow sends unsigned deliveries), so none is not an error there.
-func signerFor(f *cmdutil.Factory, k *cmdutil.KeyFlags, p *catalog.Provider) (delivery.Signer, string, error) {
+// signerFor resolves how p's deliveries are signed, and says on stderr where a key came
+// from when the user should know (whk's test key, or none where the provider sends
+// unsigned deliveries without one).
+func signerFor(f *cmdutil.Factory, k *cmdutil.KeyFlags, p *catalog.Provider) (delivery.Signer, error) {
 	scheme, err := signing.For(p, k.AuthHeader)
 	if err != nil {
-		return delivery.Signer{}, "", err
+		return delivery.Signer{}, err
 	}
-	if p.Scheme.Name == catalog.SchemeOneflowSHA1 {
+	note := ""
+	sg := delivery.Signer{Scheme: scheme}
+	if unsigned := signing.FactsFor(p).Unsigned; unsigned != "" {
 		if _, err := k.Resolve(f.Getenv); errors.Is(err, cmdutil.ErrNoSecret) {
-			return delivery.Signer{Scheme: delivery.Unsigned{}}, "no Oneflow sign key given: sending unsigned, as Oneflow does when none is set (pass --secret-file to sign)", nil
+			sg.Scheme, note = delivery.Unsigned{}, unsigned
 		}
 	}
-	keys, err := k.SigningKeys(f, p)
-	if err != nil {
-		return delivery.Signer{}, "", err
+	if note == "" {
+		keys, err := k.SigningKeys(f, p)
+		if err != nil {
+			return delivery.Signer{}, err
+		}
+		sg.Keys, note = keys.Keys, keys.Note
 	}
-	return delivery.Signer{Scheme: scheme, Keys: keys.Keys}, keys.Note, nil
+	if note != "" {
+		fmt.Fprintln(f.IOStreams.ErrOut, "whk: "+note)
+	}
+	return sg, nil
 }
 
 // noRedirects keeps a 3xx as the answer: a POST that a client turns into a GET at

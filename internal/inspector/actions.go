@@ -3,7 +3,6 @@ package inspector
 import (
 	"errors"
 	"fmt"
-	"github.com/whk-cli/whk/internal/render"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/whk-cli/whk/internal/atomicfile"
 	"github.com/whk-cli/whk/internal/record"
+	"github.com/whk-cli/whk/internal/render"
 )
 
 // copyPane shows the delivery as a command to paste: curl sends the recorded request

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"github.com/whk-cli/whk/internal/render"
 	"io"
 	"sort"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/whk-cli/whk/internal/jsonpointer"
 	"github.com/whk-cli/whk/internal/record"
+	"github.com/whk-cli/whk/internal/render"
 )
 
 func (m *Model) detailPane(i int) *pane {

@@ -1,12 +1,13 @@
 package inspector
 
 import (
-	"github.com/whk-cli/whk/internal/render"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/whk-cli/whk/internal/record"
+	"github.com/whk-cli/whk/internal/render"
 )
 
 func (m *Model) diffPane(a, b int) *pane {
@@ -48,20 +49,10 @@ func texts(ls []line) []string {
 
 // headerDiff lists the headers that differ: removed (only or different in a) and added.
 func headerDiff(a, b *record.Record) []line {
-	names := map[string]bool{}
-	for n := range a.Headers {
-		names[n] = true
-	}
-	for n := range b.Headers {
-		names[n] = true
-	}
-	sorted := make([]string, 0, len(names))
-	for n := range names {
-		sorted = append(sorted, n)
-	}
-	sort.Strings(sorted)
+	names := slices.Concat(slices.Collect(maps.Keys(a.Headers)), slices.Collect(maps.Keys(b.Headers)))
+	slices.Sort(names)
 	var out []line
-	for _, n := range sorted {
+	for _, n := range slices.Compact(names) {
 		va, vb := strings.Join(a.Headers[n], ", "), strings.Join(b.Headers[n], ", ")
 		_, inA := a.Headers[n]
 		_, inB := b.Headers[n]

@@ -1,12 +1,14 @@
 package inspector
 
 import (
-	"github.com/whk-cli/whk/internal/render"
 	"path"
 	"strconv"
 	"strings"
 
 	"github.com/whk-cli/whk/internal/record"
+	"github.com/whk-cli/whk/internal/render"
+	"github.com/whk-cli/whk/internal/signing"
+	"github.com/whk-cli/whk/internal/validation"
 )
 
 // columns are the list's widths at one terminal width: type and id share what the fixed
@@ -91,37 +93,27 @@ func (m *Model) mark4(s string) string {
 	return pad(s, 4)
 }
 
-// sigMark is the signature verdict in four columns: ok, BAD, none (a key was given but
-// the request carries no signature), or - (not checked).
+// The verdicts in four columns: ok, BAD, none (a key was given but the request carries
+// no signature), ? (a type the catalog does not know), or - (not checked).
+var (
+	sigMarks    = map[string]string{signing.StatusValid: "ok", signing.StatusInvalid: "BAD", signing.StatusUnsigned: "none"}
+	schemaMarks = map[string]string{validation.StatusValid: "ok", validation.StatusInvalid: "BAD", validation.StatusUnknownType: "?"}
+)
+
+// sigMark is the signature verdict's mark.
 func sigMark(r *record.Record) string {
 	if r.Signature == nil {
 		return "-"
 	}
-	switch r.Signature.Status {
-	case "valid":
-		return "ok"
-	case "invalid":
-		return "BAD"
-	case "unsigned":
-		return "none"
-	}
-	return "-"
+	return orDash(sigMarks[r.Signature.Status])
 }
 
-// schemaMark is the schema verdict: ok, BAD, ? (a type the catalog does not know), -.
+// schemaMark is the schema verdict's mark.
 func schemaMark(r *record.Record) string {
 	if r.Schema == nil {
 		return "-"
 	}
-	switch r.Schema.Status {
-	case "valid":
-		return "ok"
-	case "invalid":
-		return "BAD"
-	case "unknown-type":
-		return "?"
-	}
-	return "-"
+	return orDash(schemaMarks[r.Schema.Status])
 }
 
 func answer(r *record.Record) string {

@@ -6,7 +6,6 @@
 package inspector
 
 import (
-	"github.com/whk-cli/whk/internal/render"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/whk-cli/whk/internal/record"
+	"github.com/whk-cli/whk/internal/render"
 )
 
 // Options are the choices the command makes for the model.
@@ -143,21 +143,20 @@ func (m *Model) listKey(k string) tea.Cmd {
 			m.filter = ""
 			m.applyFilter()
 		}
-	case "enter", "right", "l":
-		if i, ok := m.selected(); ok {
-			m.open(m.detailPane(i))
+	case "enter", "right", "l", "d", "c", "s":
+		i, ok := m.selected()
+		if !ok {
+			break
 		}
-	case "d":
-		if i, ok := m.selected(); ok {
+		switch k {
+		case "d":
 			m.diffKey(i)
-		}
-	case "c":
-		if i, ok := m.selected(); ok {
+		case "c":
 			m.open(m.copyPane(i))
-		}
-	case "s":
-		if i, ok := m.selected(); ok {
+		case "s":
 			m.save(i)
+		default:
+			m.open(m.detailPane(i))
 		}
 	case "?":
 		m.open(helpPane())

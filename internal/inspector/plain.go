@@ -2,7 +2,6 @@ package inspector
 
 import (
 	"bufio"
-	"github.com/whk-cli/whk/internal/render"
 	"io"
 	"sort"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/whk-cli/whk/internal/record"
+	"github.com/whk-cli/whk/internal/render"
 )
 
 // WriteList prints the list without the interface, for a stdout that is not a terminal:

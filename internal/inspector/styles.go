@@ -41,13 +41,15 @@ func (s style) paint(text string) string {
 
 type styles struct {
 	title, head, dim, status, cursor, ok, fail, add, del, heading style
+	// byKind paints pane lines; plain is absent and stays unpainted.
+	byKind map[lineKind]style
 }
 
 func newStyles(colour bool) styles {
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.ANSI256)
 	st := func(s lipgloss.Style) style { return style{on: colour, s: s} }
-	return styles{
+	s := styles{
 		title:   st(r.NewStyle().Bold(true).Reverse(true)),
 		head:    st(r.NewStyle().Bold(true)),
 		dim:     st(r.NewStyle().Foreground(lipgloss.Color("8"))),
@@ -59,25 +61,11 @@ func newStyles(colour bool) styles {
 		del:     st(r.NewStyle().Foreground(lipgloss.Color("1"))),
 		heading: st(r.NewStyle().Bold(true).Underline(true)),
 	}
+	s.byKind = map[lineKind]style{heading: s.heading, bad: s.fail, good: s.ok, added: s.add, removed: s.del, faint: s.dim}
+	return s
 }
 
-func (s styles) line(l line) string {
-	switch l.kind {
-	case heading:
-		return s.heading.paint(l.text)
-	case bad:
-		return s.fail.paint(l.text)
-	case good:
-		return s.ok.paint(l.text)
-	case added:
-		return s.add.paint(l.text)
-	case removed:
-		return s.del.paint(l.text)
-	case faint:
-		return s.dim.paint(l.text)
-	}
-	return l.text
-}
+func (s styles) line(l line) string { return s.byKind[l.kind].paint(l.text) }
 
 // fit cuts s to at most w columns.
 func fit(s string, w int) string {

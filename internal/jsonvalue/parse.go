@@ -40,15 +40,39 @@ type member struct {
 	v any
 }
 
-func (p *parser) ws() {
-	for p.i < len(p.data) {
-		switch p.data[p.i] {
+func (p *parser) ws() { p.i = SkipSpace(p.data, p.i) }
+
+// SkipSpace returns the index of the first byte at or after i that is not JSON white
+// space (len(data) when there is none).
+func SkipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
 		case ' ', '\t', '\n', '\r':
-			p.i++
+			i++
 		default:
-			return
+			return i
 		}
 	}
+	return i
+}
+
+// next reads what follows a member or element: true after a comma (and the space after
+// it), false after close; ok is false for anything else or the end of the input.
+func (p *parser) next(close byte) (more, ok bool) {
+	p.ws()
+	if p.i >= len(p.data) {
+		return false, false
+	}
+	switch p.data[p.i] {
+	case ',':
+		p.i++
+		p.ws()
+		return true, true
+	case close:
+		p.i++
+		return false, true
+	}
+	return false, false
 }
 
 func (p *parser) value(depth int) (any, bool) {
@@ -114,24 +138,17 @@ func (p *parser) object(depth int) (any, bool) {
 			return nil, false
 		}
 		p.members = append(p.members, member{k, v})
-		p.ws()
-		if p.i >= len(p.data) {
+		more, ok := p.next('}')
+		if !ok {
 			return nil, false
 		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-			p.ws()
-		case '}':
-			p.i++
+		if !more {
 			ms := p.members[mark:]
 			m := make(map[string]any, len(ms))
 			for _, kv := range ms {
 				m[kv.k] = kv.v // a repeated key: the last one wins, as in encoding/json
 			}
 			return m, true
-		default:
-			return nil, false
 		}
 	}
 }
@@ -154,19 +171,12 @@ func (p *parser) array(depth int) (any, bool) {
 			return nil, false
 		}
 		p.items = append(p.items, v)
-		p.ws()
-		if p.i >= len(p.data) {
+		more, ok := p.next(']')
+		if !ok {
 			return nil, false
 		}
-		switch p.data[p.i] {
-		case ',':
-			p.i++
-			p.ws()
-		case ']':
-			p.i++
+		if !more {
 			return append([]any(nil), p.items[mark:]...), true
-		default:
-			return nil, false
 		}
 	}
 }

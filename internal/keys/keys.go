@@ -50,6 +50,19 @@ func readPEM(pathOrPEM string) ([]byte, string, error) {
 	return b, pathOrPEM, nil
 }
 
+// readPEMBlock reads a key as readPEM does and decodes its first PEM block; where names
+// it for error lines.
+func readPEMBlock(pathOrPEM string) (blk *pem.Block, where string, err error) {
+	b, where, err := readPEM(pathOrPEM)
+	if err != nil {
+		return nil, "", err
+	}
+	if blk, _ = pem.Decode(b); blk == nil {
+		return nil, "", fmt.Errorf("%s is not PEM", where)
+	}
+	return blk, where, nil
+}
+
 // ErrUnarmoured means a key was given inline without the PEM "-----BEGIN" line whk
 // recognises it by (missing, or misspelt).
 var ErrUnarmoured = errors.New("the key is neither a file nor PEM text: it looks like key material without its -----BEGIN line, or with a typo in it")
@@ -74,13 +87,9 @@ func looksLikeKeyMaterial(s string) bool {
 
 // LoadPrivateKey reads an RSA private key (PKCS#1 or PKCS#8 PEM) from a path or inline PEM.
 func LoadPrivateKey(pathOrPEM string) (crypto.Signer, error) {
-	b, where, err := readPEM(pathOrPEM)
+	blk, where, err := readPEMBlock(pathOrPEM)
 	if err != nil {
 		return nil, err
-	}
-	blk, _ := pem.Decode(b)
-	if blk == nil {
-		return nil, fmt.Errorf("%s is not PEM", where)
 	}
 	if k, err := x509.ParsePKCS1PrivateKey(blk.Bytes); err == nil {
 		return k, nil
@@ -99,13 +108,9 @@ func LoadPrivateKey(pathOrPEM string) (crypto.Signer, error) {
 // LoadPublicKey reads an RSA public key (PKIX "PUBLIC KEY", PKCS#1 "RSA PUBLIC KEY" or a
 // certificate) from a path or inline PEM.
 func LoadPublicKey(pathOrPEM string) (*rsa.PublicKey, error) {
-	b, where, err := readPEM(pathOrPEM)
+	blk, where, err := readPEMBlock(pathOrPEM)
 	if err != nil {
 		return nil, err
-	}
-	blk, _ := pem.Decode(b)
-	if blk == nil {
-		return nil, fmt.Errorf("%s is not PEM", where)
 	}
 	var k any
 	switch blk.Type {

@@ -40,27 +40,15 @@ func (r *Record) AppendJSON(dst []byte) ([]byte, error) {
 		dst = base64.StdEncoding.AppendEncode(dst, r.Body)
 		dst = append(dst, '"')
 	}
-	if r.Provider != "" {
-		dst = append(dst, `,"provider":`...)
-		dst = appendString(dst, r.Provider)
-	}
-	if r.Type != "" {
-		dst = append(dst, `,"type":`...)
-		dst = appendString(dst, r.Type)
-	}
-	if r.ID != "" {
-		dst = append(dst, `,"id":`...)
-		dst = appendString(dst, r.ID)
-	}
+	dst = appendOptional(dst, `,"provider":`, r.Provider)
+	dst = appendOptional(dst, `,"type":`, r.Type)
+	dst = appendOptional(dst, `,"id":`, r.ID)
 	dst = append(dst, `,"duplicate":`...)
 	dst = strconv.AppendBool(dst, r.Duplicate)
 	if s := r.Signature; s != nil {
 		dst = append(dst, `,"signature":{"status":`...)
 		dst = appendString(dst, s.Status)
-		if s.Reason != "" {
-			dst = append(dst, `,"reason":`...)
-			dst = appendString(dst, s.Reason)
-		}
+		dst = appendOptional(dst, `,"reason":`, s.Reason)
 		dst = append(dst, '}')
 	}
 	if s := r.Schema; s != nil {
@@ -73,10 +61,7 @@ func (r *Record) AppendJSON(dst []byte) ([]byte, error) {
 	if s := r.Response; s != nil {
 		dst = append(dst, `,"response":{"status":`...)
 		dst = strconv.AppendInt(dst, int64(s.Status), 10)
-		if s.Body != "" {
-			dst = append(dst, `,"body":`...)
-			dst = appendString(dst, s.Body)
-		}
+		dst = appendOptional(dst, `,"body":`, s.Body)
 		if len(s.BodyBase64) > 0 {
 			dst = append(dst, `,"body_base64":"`...)
 			dst = base64.StdEncoding.AppendEncode(dst, s.BodyBase64)
@@ -162,20 +147,23 @@ func appendStrings(dst []byte, vs []string) []byte {
 	return append(dst, ']')
 }
 
+// appendOptional appends key and the string v, the way `json:",omitempty"` does: not
+// at all when v is empty.
+func appendOptional(dst []byte, key, v string) []byte {
+	if v == "" {
+		return dst
+	}
+	return appendString(append(dst, key...), v)
+}
+
 // AppendStored appends the "record" member (with its leading comma) as AppendJSON
 // writes it. Stored is the record's last member, so listen marks a line already
 // encoded without it by cutting the closing brace and appending this and the brace.
 func AppendStored(dst []byte, s *Stored) []byte {
 	dst = append(dst, `,"record":{"status":`...)
 	dst = appendString(dst, s.Status)
-	if s.File != "" {
-		dst = append(dst, `,"file":`...)
-		dst = appendString(dst, s.File)
-	}
-	if s.Error != "" {
-		dst = append(dst, `,"error":`...)
-		dst = appendString(dst, s.Error)
-	}
+	dst = appendOptional(dst, `,"file":`, s.File)
+	dst = appendOptional(dst, `,"error":`, s.Error)
 	return append(dst, '}')
 }
 

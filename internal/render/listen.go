@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -298,25 +299,22 @@ func (p *ListenPrinter) block(d *listener.Delivery) string {
 	return b.String()
 }
 
+// How much a signature or schema verdict weighs in a delivery's severity: 2 fails
+// the delivery, 1 warns; a verdict not listed weighs nothing.
+var (
+	signatureSeverity = map[string]int{signing.StatusInvalid: 2, signing.StatusUnsigned: 1}
+	schemaSeverity    = map[string]int{listener.SchemaInvalid: 2, listener.SchemaUnknownType: 1}
+)
+
 // severity is 0 when everything checked out, 1 for warnings, 2 for a failure.
 func severity(d *listener.Delivery) int {
 	rec := d.Record
 	sev := 0
 	if rec.Signature != nil {
-		switch rec.Signature.Status {
-		case signing.StatusInvalid:
-			sev = 2
-		case signing.StatusUnsigned:
-			sev = max(sev, 1)
-		}
+		sev = max(sev, signatureSeverity[rec.Signature.Status])
 	}
 	if rec.Schema != nil {
-		switch rec.Schema.Status {
-		case listener.SchemaInvalid:
-			sev = 2
-		case listener.SchemaUnknownType:
-			sev = max(sev, 1)
-		}
+		sev = max(sev, schemaSeverity[rec.Schema.Status])
 		if len(rec.Schema.Warnings) > 0 {
 			sev = max(sev, 1)
 		}
@@ -415,13 +413,8 @@ func (p *ListenPrinter) plain(d *listener.Delivery) string {
 }
 
 func headerLines(h http.Header) []string {
-	names := make([]string, 0, len(h))
-	for n := range h {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	var out []string
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[n] {
 			out = append(out, SafeText(n+": "+v))
 		}

@@ -82,15 +82,8 @@ func ReplayJSON(w io.Writer, r delivery.Result) error {
 // percentiles and throughput.
 func ReplaySummary(w io.Writer, st Styles, s delivery.Summary, planned int) {
 	head := fmt.Sprintf("%d sent in %s (%.0f/s): ", s.Sent, delivery.ShortDuration(s.Elapsed), s.PerSecond)
-	ok := st.OK.Render(fmt.Sprintf("%d ok", s.OK))
-	failed := fmt.Sprintf("%d failed", s.Failed)
-	if s.Failed > 0 {
-		failed = st.Fail.Render(failed)
-	}
-	fmt.Fprintln(w, head+ok+", "+failed)
-	if s.Interrupted {
-		fmt.Fprintln(w, st.Warn.Render(fmt.Sprintf("interrupted: %d of %d deliveries sent", s.Sent, planned)))
-	}
+	tallyLines(w, st, head, tally{OK: s.OK, Failed: s.Failed, OKWord: "ok", FailedWord: "failed",
+		Interrupted: s.Interrupted, Sent: s.Sent, Planned: planned})
 	if len(s.ByOutcome) > 0 {
 		var parts []string
 		for _, k := range s.Outcomes() {
@@ -100,5 +93,26 @@ func ReplaySummary(w io.Writer, st Styles, s delivery.Summary, planned int) {
 	}
 	if s.Sent > 0 {
 		fmt.Fprintf(w, "latency: p50 %s  p95 %s  p99 %s\n", Millis(s.P50), Millis(s.P95), Millis(s.P99))
+	}
+}
+
+// tally is the outcome a sending command's summary starts with.
+type tally struct {
+	OK, Failed         int
+	OKWord, FailedWord string // "ok" and "failed", or "acknowledged" and "not acknowledged"
+	Interrupted        bool
+	Sent, Planned      int
+}
+
+// tallyLines prints head and "N ok, M failed" (failures in the fail style when there
+// are any), and the interruption, the same way for replay and scenario run.
+func tallyLines(w io.Writer, st Styles, head string, t tally) {
+	failed := fmt.Sprintf("%d %s", t.Failed, t.FailedWord)
+	if t.Failed > 0 {
+		failed = st.Fail.Render(failed)
+	}
+	fmt.Fprintln(w, head+st.OK.Render(fmt.Sprintf("%d %s", t.OK, t.OKWord))+", "+failed)
+	if t.Interrupted {
+		fmt.Fprintln(w, st.Warn.Render(fmt.Sprintf("interrupted: %d of %d deliveries sent", t.Sent, t.Planned)))
 	}
 }

@@ -94,15 +94,8 @@ func ScenarioSummary(w io.Writer, st Styles, name string, steps int, s scenario.
 		head += " (" + strings.Join(extra, ", ") + ")"
 	}
 	head += " in " + delivery.ShortDuration(s.Elapsed) + ": "
-	ok := st.OK.Render(fmt.Sprintf("%d acknowledged", s.OK))
-	failed := fmt.Sprintf("%d not acknowledged", s.Failed)
-	if s.Failed > 0 {
-		failed = st.Fail.Render(failed)
-	}
-	fmt.Fprintln(w, head+ok+", "+failed)
-	if s.Interrupted {
-		fmt.Fprintln(w, st.Warn.Render(fmt.Sprintf("interrupted: %d of %d deliveries sent", s.Sent, s.Planned)))
-	}
+	tallyLines(w, st, head, tally{OK: s.OK, Failed: s.Failed, OKWord: "acknowledged", FailedWord: "not acknowledged",
+		Interrupted: s.Interrupted, Sent: s.Sent, Planned: s.Planned})
 	if seed != "" {
 		fmt.Fprintf(w, "seed %s (--seed %s repeats this order)\n", seed, seed)
 	}

@@ -42,7 +42,7 @@ func (s *HMAC) Facts() Facts {
 
 // Forge implements Described: signed with a random secret.
 func (s *HMAC) Forge(body []byte, _ Keys, p Params) (Signed, error) {
-	return s.Sign(body, Keys{Secret: []byte("whk-wrong-secret-" + randomHex(8))}, p)
+	return s.Sign(body, wrongSecret("secret"), p)
 }
 
 // Name implements Scheme.

@@ -38,12 +38,13 @@ func (s *Oneflow) Facts() Facts {
 		Forged:    "a wrong " + s.Field + " field",
 		Rejected:  "correctly signed deliveries were rejected: check the sign key",
 		Mismatch:  "check that the sign key is the one set for this Oneflow account's webhooks",
+		Unsigned:  "no Oneflow sign key given: sending unsigned, as Oneflow does when none is set (pass --secret-file to sign)",
 	}
 }
 
 // Forge implements Described: signed with a random sign key.
 func (s *Oneflow) Forge(body []byte, _ Keys, p Params) (Signed, error) {
-	return s.Sign(body, Keys{Secret: []byte("whk-wrong-key-" + randomHex(8))}, p)
+	return s.Sign(body, wrongSecret("key"), p)
 }
 
 // NotCoveredWarning is said on every Oneflow verification, valid or not.

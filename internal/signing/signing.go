@@ -128,6 +128,12 @@ func unsigned(format string, a ...any) Result {
 	return Result{Status: StatusUnsigned, Reason: fmt.Sprintf(format, a...)}
 }
 
+// wrongSecret is a random secret for Forge, named for what it stands in for ("secret",
+// "token"), so a receiver's log shows what whk sent on purpose.
+func wrongSecret(what string) Keys {
+	return Keys{Secret: []byte("whk-wrong-" + what + "-" + randomHex(8))}
+}
+
 // randomHex returns n random bytes as lowercase hex.
 func randomHex(n int) string {
 	b := make([]byte, n)
@@ -176,6 +182,10 @@ type Facts struct {
 	// Mismatch says what to check when a signature does not verify and none of the
 	// usual mistakes explains it ("check that the secret is the one configured …").
 	Mismatch string
+	// Unsigned, when the provider sends unsigned deliveries while no key is set, says
+	// so for a sender that has none (whk then sends unsigned too); "" means a sender
+	// needs a key.
+	Unsigned string
 }
 
 // Described is what every scheme the catalog names implements besides Scheme

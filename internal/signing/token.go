@@ -37,7 +37,7 @@ func (s *Token) Facts() Facts {
 
 // Forge implements Described: a random token.
 func (s *Token) Forge(body []byte, _ Keys, p Params) (Signed, error) {
-	return s.Sign(body, Keys{Secret: []byte("whk-wrong-token-" + randomHex(8))}, p)
+	return s.Sign(body, wrongSecret("token"), p)
 }
 
 // Name implements Scheme.

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/whk-cli/whk/internal/jsonpointer"
+	"github.com/whk-cli/whk/internal/jsonvalue"
 )
 
 // locate returns the 1-based line where the value at a JSON pointer starts in data (a
@@ -104,16 +105,7 @@ func (l *locator) find(segs []string) int {
 	return -1
 }
 
-func (l *locator) ws() {
-	for l.i < len(l.data) {
-		switch l.data[l.i] {
-		case ' ', '\t', '\n', '\r':
-			l.i++
-		default:
-			return
-		}
-	}
-}
+func (l *locator) ws() { l.i = jsonvalue.SkipSpace(l.data, l.i) }
 
 // skipString moves past a string starting at l.i.
 func (l *locator) skipString() bool {
