@@ -77,18 +77,37 @@ func newListenStyles(w io.Writer, colour bool) listenStyles {
 	}
 }
 
-// ReadyJSON is listen --json's first line, without the newline.
-func ReadyJSON(url string) []byte {
+// ReadyJSON is listen --json's first line, without the newline: the first route's
+// URL and, with named routes, each route's.
+func ReadyJSON(ev listener.Ready) []byte {
+	type route struct {
+		URL       string `json:"url"`
+		Provider  string `json:"provider,omitempty"`
+		ForwardTo string `json:"forward_to,omitempty"`
+	}
+	var routes []route
+	for _, r := range ev.Routes {
+		routes = append(routes, route(r))
+	}
 	b, _ := jsontree.Marshal(struct {
-		Kind string `json:"kind"`
-		URL  string `json:"url"`
-	}{record.KindReady, url})
+		Kind   string  `json:"kind"`
+		URL    string  `json:"url"`
+		Routes []route `json:"routes,omitempty"`
+	}{record.KindReady, ev.URL, routes})
 	return b
 }
 
-// ReadyText is the line listen prints on stderr without --json.
-func ReadyText(url string) string {
-	return "Listening on " + url + " (Ctrl-C to stop)"
+// ReadyText is the line listen says on stderr when it is ready: the URL, or every
+// route's URL (the notes after it say each route's provider and forward target).
+func ReadyText(ev listener.Ready) string {
+	urls := []string{ev.URL}
+	if len(ev.Routes) > 0 {
+		urls = urls[:0]
+		for _, r := range ev.Routes {
+			urls = append(urls, r.URL)
+		}
+	}
+	return "Listening on " + strings.Join(urls, ", ") + " (Ctrl-C to stop)"
 }
 
 // ListenPrinter renders listener events. It is not safe for concurrent use: one

@@ -83,7 +83,35 @@ func TestListenJSONIsTheRecord(t *testing.T) {
 			t.Fatalf("line does not parse back: %v", err)
 		}
 	}
-	if got := string(ReadyJSON("http://127.0.0.1:8080/")); got != `{"kind":"ready","url":"http://127.0.0.1:8080/"}` {
+	if got := string(ReadyJSON(listener.Ready{URL: "http://127.0.0.1:8080/"})); got != `{"kind":"ready","url":"http://127.0.0.1:8080/"}` {
 		t.Fatalf("ready line %s", got)
+	}
+}
+
+func TestReadyNamesEveryRoute(t *testing.T) {
+	one := listener.Ready{URL: "http://127.0.0.1:8080/"}
+	routes := listener.Ready{URL: "http://127.0.0.1:8080/clment", Routes: []listener.ReadyRoute{
+		{URL: "http://127.0.0.1:8080/clment", Provider: "clment"},
+		{URL: "http://127.0.0.1:8080/any/", ForwardTo: "http://localhost:3000/"},
+	}}
+	tests := []struct {
+		name     string
+		ev       listener.Ready
+		text, js string
+	}{
+		{"one path", one, "Listening on http://127.0.0.1:8080/ (Ctrl-C to stop)",
+			`{"kind":"ready","url":"http://127.0.0.1:8080/"}`},
+		{"routes", routes, "Listening on http://127.0.0.1:8080/clment, http://127.0.0.1:8080/any/ (Ctrl-C to stop)",
+			`{"kind":"ready","url":"http://127.0.0.1:8080/clment","routes":[{"url":"http://127.0.0.1:8080/clment","provider":"clment"},{"url":"http://127.0.0.1:8080/any/","forward_to":"http://localhost:3000/"}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ReadyText(tt.ev); got != tt.text {
+				t.Errorf("text:\n got %q\nwant %q", got, tt.text)
+			}
+			if got := string(ReadyJSON(tt.ev)); got != tt.js {
+				t.Errorf("json:\n got %s\nwant %s", got, tt.js)
+			}
+		})
 	}
 }
