@@ -414,13 +414,13 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 			switch ev := ev.(type) {
 			case listener.Ready:
 				if o.JSON {
-					out.Write(render.ReadyJSON(ev.URL))
+					out.Write(render.ReadyJSON(ev))
 					out.WriteByte('\n')
 				}
 				if !o.JSON || !o.IO.IsStdoutTTY() {
 					// Piped, the ready line on stdout is read by a program: say it to the user too.
 					flush()
-					fmt.Fprintln(errOut, render.ReadyText(ev.URL))
+					fmt.Fprintln(errOut, render.ReadyText(ev))
 				}
 				for _, n := range o.Notes {
 					fmt.Fprintln(errOut, "whk: "+n)

@@ -48,9 +48,21 @@ const (
 // Event is what the listener emits: Ready, *Delivery, Rejected or Error.
 type Event interface{ listenerEvent() }
 
-// Ready says the listener accepts requests at URL.
+// Ready says the listener accepts requests at URL (the first route's).
 type Ready struct {
 	URL string
+	// Routes are every route's address when the listener serves Config.Routes, in
+	// the order given; nil for the one path of Config.Path.
+	Routes []ReadyRoute
+}
+
+// ReadyRoute is where one route takes deliveries.
+type ReadyRoute struct {
+	URL string
+	// Provider is the route's provider id, "" when it is detected per request.
+	Provider string
+	// ForwardTo is where the route relays deliveries, "" when whk answers itself.
+	ForwardTo string
 }
 
 // Delivery is one request received at the listener's path and answered.
@@ -315,6 +327,22 @@ func (l *Listener) URL() string { return l.url }
 // Addr is the bound address.
 func (l *Listener) Addr() net.Addr { return l.ln.Addr() }
 
+// ready is the Ready event: the first route's URL and, for named routes, each one.
+func (l *Listener) ready() Ready {
+	r := Ready{URL: l.url}
+	if len(l.cfg.Routes) == 0 {
+		return r
+	}
+	for _, rt := range l.routes {
+		rr := ReadyRoute{URL: l.base + rt.path, ForwardTo: rt.forwardTo}
+		if rt.provider != nil {
+			rr.Provider = rt.provider.ID
+		}
+		r.Routes = append(r.Routes, rr)
+	}
+	return r
+}
+
 // Serve emits Ready, answers requests until ctx is done, then stops accepting,
 // lets in-flight requests finish (up to DrainTimeout) and returns. Every request that
 // was answered has had its event sent by the time Serve returns.
@@ -329,7 +357,7 @@ func (l *Listener) Serve(ctx context.Context) error {
 		ErrorLog:     log.New(errorWriter{l}, "", 0),
 		ConnState:    l.track,
 	}
-	l.cfg.Events <- Ready{URL: l.url}
+	l.cfg.Events <- l.ready()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(connLimit{l.ln, l}) }()
 	var err error

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -140,7 +141,15 @@ func TestRoutesServeTwoProvidersWithTheirOwnSecrets(t *testing.T) {
 	if res := post(t, base+"/other", signed(t, "clment", "review.completed", signing.Keys{Secret: []byte("x")})); res.StatusCode != 404 {
 		t.Errorf("a path no route serves: %d, want 404", res.StatusCode)
 	}
-	ds := deliveries(r.stop())
+	events := r.stop()
+	wantReady := Ready{URL: base + "/clment", Routes: []ReadyRoute{
+		{URL: base + "/clment", Provider: "clment"},
+		{URL: base + "/cm/", Provider: "cm-sign", ForwardTo: app.URL + "/app"},
+	}}
+	if ready, ok := events[0].(Ready); !ok || !reflect.DeepEqual(ready, wantReady) {
+		t.Errorf("first event %#v, want %#v", events[0], wantReady)
+	}
+	ds := deliveries(events)
 	if len(ds) != len(cases) {
 		t.Fatalf("%d deliveries, want %d", len(ds), len(cases))
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/jsontree"
 	"github.com/whk-cli/whk/internal/listener"
 	"github.com/whk-cli/whk/internal/record"
@@ -77,18 +78,37 @@ func newListenStyles(w io.Writer, colour bool) listenStyles {
 	}
 }
 
-// ReadyJSON is listen --json's first line, without the newline.
-func ReadyJSON(url string) []byte {
+// ReadyJSON is listen --json's first line, without the newline: the first route's
+// URL and, with named routes, each route's.
+func ReadyJSON(ev listener.Ready) []byte {
+	type route struct {
+		URL       string `json:"url"`
+		Provider  string `json:"provider,omitempty"`
+		ForwardTo string `json:"forward_to,omitempty"`
+	}
+	var routes []route
+	for _, r := range ev.Routes {
+		routes = append(routes, route(r))
+	}
 	b, _ := jsontree.Marshal(struct {
-		Kind string `json:"kind"`
-		URL  string `json:"url"`
-	}{record.KindReady, url})
+		Kind   string  `json:"kind"`
+		URL    string  `json:"url"`
+		Routes []route `json:"routes,omitempty"`
+	}{record.KindReady, ev.URL, routes})
 	return b
 }
 
-// ReadyText is the line listen prints on stderr without --json.
-func ReadyText(url string) string {
-	return "Listening on " + url + " (Ctrl-C to stop)"
+// ReadyText is the line listen says on stderr when it is ready: the URL, or every
+// route's URL (the notes after it say each route's provider and forward target).
+func ReadyText(ev listener.Ready) string {
+	urls := []string{ev.URL}
+	if len(ev.Routes) > 0 {
+		urls = urls[:0]
+		for _, r := range ev.Routes {
+			urls = append(urls, r.URL)
+		}
+	}
+	return "Listening on " + strings.Join(urls, ", ") + " (Ctrl-C to stop)"
 }
 
 // ListenPrinter renders listener events. It is not safe for concurrent use: one
@@ -272,8 +292,17 @@ func (p *ListenPrinter) block(d *listener.Delivery) string {
 		line(0, 2, span{"! " + SafeText(w), s.Warn})
 	}
 	labelled("request", span{Safe(rec.Method) + " " + Safe(rec.Path), plain})
-	if d.Forward != nil {
-		labelled("forwarded", span{Safe(d.Forward.URL), plain})
+	if fw := d.Forward; fw != nil {
+		outcome := span{forwardOutcome(fw), s.Dim}
+		if fw.Err != nil || fw.CutShort != nil {
+			outcome.style = s.Fail
+		}
+		labelled("forwarded", span{Safe(fw.URL) + " → ", plain}, outcome)
+		if p.o.Verbose {
+			for _, l := range headerLines(fw.Header) {
+				line(11, 2, span{l, s.Dim})
+			}
+		}
 	}
 	if rec.Response != nil {
 		labelled("answered", p.status(rec.Response.Status))
@@ -383,8 +412,13 @@ func (p *ListenPrinter) plain(d *listener.Delivery) string {
 		fmt.Fprintf(&b, "  warning: %s\n", SafeText(w))
 	}
 	fmt.Fprintf(&b, "  request: %s %s\n", Safe(rec.Method), Safe(rec.Path))
-	if d.Forward != nil {
-		fmt.Fprintf(&b, "  forwarded: %s\n", Safe(d.Forward.URL))
+	if fw := d.Forward; fw != nil {
+		fmt.Fprintf(&b, "  forwarded: %s → %s\n", Safe(fw.URL), forwardOutcome(fw))
+		if p.o.Verbose {
+			for _, l := range headerLines(fw.Header) {
+				fmt.Fprintf(&b, "    %s\n", l)
+			}
+		}
 	}
 	if rec.Response != nil {
 		fmt.Fprintf(&b, "  answered: %d %s\n", rec.Response.Status, http.StatusText(rec.Response.Status))
@@ -410,6 +444,22 @@ func (p *ListenPrinter) plain(d *listener.Delivery) string {
 	}
 	b.WriteByte('\n')
 	return b.String()
+}
+
+// forwardOutcome is how the app answered a forwarded delivery: its status and time,
+// or why it could not be reached or relayed.
+func forwardOutcome(fw *listener.Forward) string {
+	switch {
+	case fw.Err != nil:
+		return "not reached: " + SafeText(fw.Err.Error())
+	case fw.CutShort != nil:
+		return fmt.Sprintf("%d %s, relaying cut short: %s", fw.Status, http.StatusText(fw.Status), SafeText(fw.CutShort.Error()))
+	}
+	out := fmt.Sprintf("%d %s in %s", fw.Status, http.StatusText(fw.Status), delivery.ShortDuration(fw.Duration))
+	if fw.Truncated {
+		out += " (answer longer than the record keeps)"
+	}
+	return out
 }
 
 func headerLines(h http.Header) []string {

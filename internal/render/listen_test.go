@@ -41,7 +41,7 @@ func sampleDeliveries() []*listener.Delivery {
 	return []*listener.Delivery{
 		{Record: ok, Types: []string{"review.completed"}},
 		{Record: &bad, Types: []string{"review.completed"}},
-		{Record: cm, Types: []string{"dossier.exploded"}, Forward: &listener.Forward{URL: "http://localhost:3000/webhooks", Status: 201, Body: []byte("{\"queued\":true}\n")}},
+		{Record: cm, Types: []string{"dossier.exploded"}, Forward: &listener.Forward{URL: "http://localhost:3000/webhooks", Status: 201, Duration: 12 * time.Millisecond, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte("{\"queued\":true}\n")}},
 		{Record: junk, Warnings: []string{"forward to http://localhost:3000/ failed: " + errors.New("connection refused").Error()}},
 	}
 }
@@ -83,7 +83,55 @@ func TestListenJSONIsTheRecord(t *testing.T) {
 			t.Fatalf("line does not parse back: %v", err)
 		}
 	}
-	if got := string(ReadyJSON("http://127.0.0.1:8080/")); got != `{"kind":"ready","url":"http://127.0.0.1:8080/"}` {
+	if got := string(ReadyJSON(listener.Ready{URL: "http://127.0.0.1:8080/"})); got != `{"kind":"ready","url":"http://127.0.0.1:8080/"}` {
 		t.Fatalf("ready line %s", got)
+	}
+}
+
+func TestReadyNamesEveryRoute(t *testing.T) {
+	one := listener.Ready{URL: "http://127.0.0.1:8080/"}
+	routes := listener.Ready{URL: "http://127.0.0.1:8080/clment", Routes: []listener.ReadyRoute{
+		{URL: "http://127.0.0.1:8080/clment", Provider: "clment"},
+		{URL: "http://127.0.0.1:8080/any/", ForwardTo: "http://localhost:3000/"},
+	}}
+	tests := []struct {
+		name     string
+		ev       listener.Ready
+		text, js string
+	}{
+		{"one path", one, "Listening on http://127.0.0.1:8080/ (Ctrl-C to stop)",
+			`{"kind":"ready","url":"http://127.0.0.1:8080/"}`},
+		{"routes", routes, "Listening on http://127.0.0.1:8080/clment, http://127.0.0.1:8080/any/ (Ctrl-C to stop)",
+			`{"kind":"ready","url":"http://127.0.0.1:8080/clment","routes":[{"url":"http://127.0.0.1:8080/clment","provider":"clment"},{"url":"http://127.0.0.1:8080/any/","forward_to":"http://localhost:3000/"}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ReadyText(tt.ev); got != tt.text {
+				t.Errorf("text:\n got %q\nwant %q", got, tt.text)
+			}
+			if got := string(ReadyJSON(tt.ev)); got != tt.js {
+				t.Errorf("json:\n got %s\nwant %s", got, tt.js)
+			}
+		})
+	}
+}
+
+func TestForwardOutcome(t *testing.T) {
+	tests := []struct {
+		name string
+		fw   listener.Forward
+		want string
+	}{
+		{"answered", listener.Forward{Status: 202, Duration: 1500 * time.Millisecond}, "202 Accepted in 1.5s"},
+		{"longer than kept", listener.Forward{Status: 200, Duration: 3 * time.Millisecond, Truncated: true}, "200 OK in 3ms (answer longer than the record keeps)"},
+		{"not reached", listener.Forward{Status: 502, Err: errors.New("dial tcp: connection refused")}, "not reached: dial tcp: connection refused"},
+		{"cut short", listener.Forward{Status: 200, CutShort: errors.New("broken pipe\x1b[2J")}, `200 OK, relaying cut short: broken pipe\x1b[2J`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := forwardOutcome(&tt.fw); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
