@@ -24,6 +24,7 @@ func TestExitCodeAndErrorLine(t *testing.T) {
 		{"failed error prints its line", &FailedError{Err: errors.New("connection refused"), Hint: "is the server up?"}, 1, "whk: error: connection refused (is the server up?)"},
 		{"interrupted", fmt.Errorf("%w: context canceled", ErrInterrupted), 130, ""},
 		{"lost data is exit 1 with its line", &LossError{Err: errors.New("2 record(s) could not be written to d"), Hint: "first: disk full"}, 1, "whk: error: 2 record(s) could not be written to d (first: disk full)"},
+		{"input quoted in an error stays on one line", errors.New("flow.json: step 2: ${steps.a\n::warning x}: want ${steps.NAME.id}\x1b[2J"), 2, `whk: error: flow.json: step 2: ${steps.a\n::warning x}: want ${steps.NAME.id}\x1b[2J`},
 		{"lost data outweighs an interruption", fmt.Errorf("%w: %w", ErrInterrupted, &LossError{Err: errors.New("1 record(s) could not be written to d")}), 1, "whk: error: interrupted: 1 record(s) could not be written to d"},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,8 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+
+	"github.com/whk-cli/whk/internal/render"
 )
 
 // Exit codes, as in the CLI contract.
@@ -78,7 +80,9 @@ func ExitCode(err error) int {
 }
 
 // ErrorLine formats err as the one line whk prints on stderr, or "" when the command
-// has already reported the failure itself.
+// has already reported the failure itself. An error may quote input (a scenario's
+// reference, a file's line): hidden characters are escaped, so the line stays one line
+// and cannot forge output or reach the terminal as a control sequence.
 func ErrorLine(err error) string {
 	var le *LossError
 	if err == nil || !errors.As(err, &le) && (errors.Is(err, ErrCheckFailed) || errors.Is(err, ErrInterrupted)) {
@@ -98,5 +102,5 @@ func ErrorLine(err error) string {
 	if hint != "" {
 		line += " (" + hint + ")"
 	}
-	return line
+	return render.SafeText(line)
 }
