@@ -90,7 +90,7 @@ func runScenarioList(o *ScenarioListOptions) error {
 	}
 	out := o.Factory.IOStreams.Out
 	if !o.JSON {
-		return render.ScenarioList(out, list)
+		return render.ScenarioList(out, list, o.Factory.IOStreams.TerminalWidth())
 	}
 	for _, sc := range list {
 		if err := render.ScenarioListJSON(out, sc); err != nil {

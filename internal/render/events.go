@@ -1,9 +1,7 @@
 package render
 
 import (
-	"fmt"
 	"io"
-	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -22,40 +20,25 @@ type EventRow struct {
 // go through Safe and SafeText.
 func EventsTable(w io.Writer, rows []EventRow, width int) error {
 	cells, cols := eventCells(rows, "documented", "not documented")
-	room := 0
-	if width > 0 {
-		// Two spaces between columns; a description gets at least 12 cells, for which
-		// a narrow terminal's payload column says only yes or no.
-		if room = width - cols[0] - cols[1] - cols[2] - 6; room < 12 {
-			cells, cols = eventCells(rows, "yes", "no")
-		}
-		room = max(width-cols[0]-cols[1]-cols[2]-6, 12)
+	// A description gets at least 12 cells, for which a narrow terminal's payload
+	// column says only yes or no.
+	if width > 0 && width-cols[0]-cols[1]-cols[2]-6 < 12 {
+		cells, _ = eventCells(rows, "yes", "no")
 	}
-	for _, c := range cells {
-		var b strings.Builder
-		for i := range cols {
-			b.WriteString(c[i] + strings.Repeat(" ", cols[i]-ansi.StringWidth(c[i])+2))
-		}
-		b.WriteString(truncate(c[3], room))
-		// Narrower still, the line's end gives way.
-		if _, err := fmt.Fprintln(w, truncate(strings.TrimRight(b.String(), " "), width)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return fitColumns(w, cells, width, 12)
 }
 
 // eventCells are the table's cells, header first, and the widths of its first three
 // columns, with yes and no as the payload column's words.
-func eventCells(rows []EventRow, yes, no string) ([][4]string, [3]int) {
-	cells := make([][4]string, 0, len(rows)+1)
-	cells = append(cells, [4]string{"PROVIDER", "TYPE", "PAYLOAD", "DESCRIPTION"})
+func eventCells(rows []EventRow, yes, no string) ([][]string, [3]int) {
+	cells := make([][]string, 0, len(rows)+1)
+	cells = append(cells, []string{"PROVIDER", "TYPE", "PAYLOAD", "DESCRIPTION"})
 	for _, r := range rows {
 		doc := yes
 		if !r.Documented {
 			doc = no
 		}
-		cells = append(cells, [4]string{Safe(r.Provider), Safe(r.Type), doc, SafeText(r.Description)})
+		cells = append(cells, []string{Safe(r.Provider), Safe(r.Type), doc, SafeText(r.Description)})
 	}
 	var cols [3]int
 	for _, c := range cells {

@@ -3,9 +3,9 @@ package render
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/scenario"
@@ -101,14 +101,21 @@ func ScenarioSummary(w io.Writer, st Styles, name string, steps int, s scenario.
 	}
 }
 
-// ScenarioList prints the scenarios one per line: name, provider, steps, description.
-func ScenarioList(w io.Writer, list []*scenario.Scenario) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tPROVIDER\tSTEPS\tDESCRIPTION")
+// ScenarioList prints the scenarios one per line: name, provider, steps and the
+// description, cut with "…" to fit width (0: no limit). When the description would
+// get fewer than 24 cells the provider column goes: a built-in scenario's name
+// starts with it.
+func ScenarioList(w io.Writer, list []*scenario.Scenario, width int) error {
+	rows := [][]string{{"NAME", "PROVIDER", "STEPS", "DESCRIPTION"}}
 	for _, sc := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", Safe(sc.Name), Safe(sc.Provider.ID), len(sc.Steps), SafeText(sc.Description))
+		rows = append(rows, []string{Safe(sc.Name), Safe(sc.Provider.ID), fmt.Sprint(len(sc.Steps)), SafeText(sc.Description)})
 	}
-	return tw.Flush()
+	if width > 0 && width-columnsWidth(rows) < 24 {
+		for i, r := range rows {
+			rows[i] = slices.Delete(r, 1, 2)
+		}
+	}
+	return fitColumns(w, rows, width, 12)
 }
 
 // scenarioListJSON is one scenario in scenario list --json.
