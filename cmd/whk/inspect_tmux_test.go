@@ -108,13 +108,17 @@ func TestInspectInTmux(t *testing.T) {
 }
 
 // requireTmux finds tmux, installing it from the Debian packages when missing.
+// tmuxVersion is the Debian package version requireTmux installs when tmux is missing.
+const tmuxVersion = "3.3a-3"
+
 func requireTmux(t *testing.T) string {
 	t.Helper()
 	if p, err := exec.LookPath("tmux"); err == nil {
 		return p
 	}
 	install := func() error {
-		cmd := exec.Command("apt-get", "install", "-y", "tmux")
+		// Pinned: Debian 12's tmux, the terminal these tests were written against.
+		cmd := exec.Command("apt-get", "install", "-y", "tmux="+tmuxVersion)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 		return cmd.Run()
 	}

@@ -388,7 +388,8 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		Width: o.IO.TerminalWidth(), ProviderWarnings: providerWarnings(o.Catalog)})
 	// The status line needs a terminal it shares with the blocks: one it can clear
 	// before each block, and whose stdout no other program writes to.
-	status := newStatusLine(errOut, o.IO.IsStdoutTTY() && o.IO.IsStderrTTY(), o.IO.TerminalWidth())
+	width := o.IO.TerminalWidth()
+	status := newStatusLine(errOut, o.IO.IsStdoutTTY() && o.IO.IsStderrTTY(), width)
 	var printed atomic.Int64
 	var tally render.ListenTally
 	done := make(chan struct{})
@@ -420,10 +421,10 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 				if !o.JSON || !o.IO.IsStdoutTTY() {
 					// Piped, the ready line on stdout is read by a program: say it to the user too.
 					flush()
-					fmt.Fprintln(errOut, render.ReadyText(ev))
+					fmt.Fprintln(errOut, render.Wrap(render.ReadyText(ev), width, 2))
 				}
 				for _, n := range o.Notes {
-					fmt.Fprintln(errOut, "whk: "+n)
+					fmt.Fprintln(errOut, render.Wrap("whk: "+n, width, 5))
 				}
 			case *listener.Delivery:
 				tally.Add(ev)

@@ -135,3 +135,24 @@ func TestForwardOutcome(t *testing.T) {
 		})
 	}
 }
+
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		name        string
+		s           string
+		width, hang int
+		want        string
+	}{
+		{"no limit", "whk: verifying signatures with the secret from --secret-file s", 0, 5, "whk: verifying signatures with the secret from --secret-file s"},
+		{"fits", "whk: short", 20, 5, "whk: short"},
+		{"at words, hanging", "whk: verifying signatures (and tokens) with the secret", 24, 5, "whk: verifying\n     signatures (and\n     tokens) with the\n     secret"},
+		{"a word wider than the line is cut", "whk: /a/very/long/path/name/here", 16, 2, "whk:\n  /a/very/long/p\n  ath/name/here"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Wrap(tt.s, tt.width, tt.hang); got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}

@@ -122,3 +122,11 @@ func truncate(s string, width int) string {
 	}
 	return ansi.Truncate(s, width, "…")
 }
+
+// Wrap lays out one line of prose for a terminal width cells wide: broken at spaces
+// (a word wider than the line is cut), the lines after the first indented by hang
+// spaces. width 0 or less leaves s whole. For stderr lines such as listen's notes.
+func Wrap(s string, width, hang int) string {
+	lines := wrapText(s, width, max(width-hang, 10))
+	return strings.Join(lines, "\n"+strings.Repeat(" ", hang))
+}
