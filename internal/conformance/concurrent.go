@@ -47,18 +47,37 @@ func (r *runner) concurrentDuplicate(ctx context.Context) Result {
 		return Result{}
 	}
 	statuses := map[int]int{}
-	var refused []string
+	refused := map[string]int{}
+	var order []string
 	for i, a := range answers {
 		r.keep(ctx, fmt.Sprintf("%s (copy %d of %d at once)", e.Type, i+1, burst), a)
 		if r.acknowledged(a) {
 			statuses[a.Status]++
 			continue
 		}
-		refused = append(refused, describe(a))
+		what := describe(a)
+		if refused[what] == 0 {
+			order = append(order, what)
+		}
+		refused[what]++
+	}
+	var answered []string
+	for _, what := range order {
+		if n := refused[what]; n > 1 {
+			what += fmt.Sprintf(" ×%d", n)
+		}
+		answered = append(answered, what)
 	}
 	what := fmt.Sprintf("%d copies of delivery %s sent at once", burst, d.ID)
-	if len(refused) > 0 {
-		return fail("%s: %d not acknowledged (%s): %s; a copy that arrives while the first is being handled must be acknowledged too (%s): take the id with an insert that ignores conflicts, and skip the work when it was taken", what, len(refused), r.rule(), list(refused), r.p.Dedupe)
+	acked := 0
+	for _, n := range statuses {
+		acked += n
+	}
+	switch {
+	case acked == 0:
+		return fail("%s: none acknowledged (%s): %s; until one is, this check proves nothing (see signed-delivery)", what, r.rule(), list(answered))
+	case acked < burst:
+		return fail("%s: %d acknowledged (%s), %d not: %s; a copy that arrives while the first is being handled must be acknowledged too (%s): take the id with an insert that ignores conflicts, and skip the work when it was taken", what, acked, countStatuses(statuses), burst-acked, list(answered), r.p.Dedupe)
 	}
 	return pass("%s: all acknowledged (%s); whk sees the answers, not whether the work ran once", what, countStatuses(statuses))
 }
