@@ -58,14 +58,10 @@ func (r *runner) maxBody(ctx context.Context) Result {
 		return fail("%v", err)
 	}
 	what := fmt.Sprintf("a %s delivery of %d bytes (%s's documented maximum)", e.Type, len(d.Body), r.p.Name)
-	a := r.send(ctx, e.Type+" (maximum size)", d)
-	switch {
-	case ctx.Err() != nil:
-		return Result{}
-	case r.acknowledged(a):
-		return pass("%s: acknowledged (%d)", what, a.Status)
-	case a.Err == nil && a.Status == 413:
-		return fail("%s: refused as too large (%s); raise the endpoint's body limit (and any proxy's in front of it) to at least %d bytes", what, describe(a), limit)
-	}
-	return fail("%s: not acknowledged (%s): %s", what, r.rule(), describe(a))
+	return r.expectAcknowledged(ctx, e.Type+" (maximum size)", d, what, func(a Answer) string {
+		if a.Status != 413 {
+			return ""
+		}
+		return fmt.Sprintf("refused as too large (%s); raise the endpoint's body limit (and any proxy's in front of it) to at least %d bytes", describe(a), limit)
+	})
 }

@@ -37,14 +37,7 @@ func (r *runner) signatureList(ctx context.Context) Result {
 	}
 	version, _, _ := strings.Cut(f.UnknownEntry, ",")
 	what := f.Header + " listing an unknown " + version + " entry first and the valid signature last"
-	a := r.send(ctx, e.Type+" (signature list)", d)
-	switch {
-	case ctx.Err() != nil:
-		return Result{}
-	case r.acknowledged(a):
-		return pass("%s: acknowledged (%d)", what, a.Status)
-	case a.Err == nil && a.Status >= 400 && a.Status < 500:
-		return fail("%s: rejected with %s; check every entry of the list and skip versions you do not know, do not read only the first", what, describe(a))
-	}
-	return fail("%s: not acknowledged (%s): %s", what, r.rule(), describe(a))
+	return r.expectAcknowledged(ctx, e.Type+" (signature list)", d, what, func(a Answer) string {
+		return "rejected with " + describe(a) + "; check every entry of the list and skip versions you do not know, do not read only the first"
+	})
 }
