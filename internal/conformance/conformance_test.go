@@ -172,8 +172,12 @@ func TestCarelessReceiversAreNamed(t *testing.T) {
 			}
 			return []string{conformance.CheckSignedDelivery, conformance.CheckRawBody}
 		}},
-		{receivertest.NoDedupe, func(*catalog.Provider) []string {
-			return []string{conformance.CheckDuplicate, conformance.CheckRetry}
+		{receivertest.NoDedupe, func(p *catalog.Provider) []string {
+			out := []string{conformance.CheckDuplicate, conformance.CheckRetry}
+			if p.Dedupe != "" {
+				out = append(out, conformance.CheckConcurrentDuplicate)
+			}
+			return out
 		}},
 		{receivertest.Status201, func(p *catalog.Provider) []string {
 			if p.Success.Rule != "200" {
