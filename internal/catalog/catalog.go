@@ -70,8 +70,14 @@ type Provider struct {
 	HTTPSOnly bool `json:"https_only,omitempty"`
 	// VersionSuffix is what the provider appends to an event type when it ships a
 	// changed payload as a new type beside the old one (".v2"); "" when it does not.
-	VersionSuffix string   `json:"version_suffix,omitempty"`
-	Events        []*Event `json:"events"`
+	VersionSuffix string `json:"version_suffix,omitempty"`
+	// Dedupe quotes the provider's documents where they ask receivers to process a
+	// delivery at most once (the same id may arrive again); "" when they do not.
+	Dedupe string `json:"dedupe,omitempty"`
+	// MaxBody is the largest body, in bytes, the provider's documents say it sends; 0
+	// when they state none.
+	MaxBody int64    `json:"max_body,omitempty"`
+	Events  []*Event `json:"events"`
 }
 
 // Scheme names a signing scheme and its parameters.

@@ -27,6 +27,9 @@ const (
 	maxFactor = 10
 	// maxTimeout bounds a provider's delivery timeout (the built-ins say 10–30 s).
 	maxTimeout = 10 * time.Minute
+	// maxBody bounds a provider's documented maximum body (whk test sends one that
+	// large; listen's default --max-body is 10 MiB).
+	maxBody = 64 << 20
 	// maxFreshLength bounds the length of a fresh random value.
 	maxFreshLength = 256
 )
@@ -167,6 +170,9 @@ func (p *Provider) checkHeaders() error {
 // billion, a factor that overflows the delays, a negative timeout or a fresh value a
 // gigabyte long are load errors.
 func (p *Provider) checkNumbers() error {
+	if p.MaxBody < 0 || p.MaxBody > maxBody {
+		return fmt.Errorf("max_body %d is outside 0–%d bytes", p.MaxBody, maxBody)
+	}
 	if t := time.Duration(p.Timeout); t < 0 || t > maxTimeout {
 		return fmt.Errorf("timeout %s is outside 0–%s", t, maxTimeout)
 	}

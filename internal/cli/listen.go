@@ -59,6 +59,10 @@ type ListenOptions struct {
 	// View is --output: how much of each delivery is printed (text output only).
 	View render.ListenView
 
+	// RejectInvalid answers 401 to bad, missing or uncheckable signatures and 400 to
+	// bodies that are not JSON (--reject-invalid).
+	RejectInvalid bool
+
 	// configure adjusts the listener's configuration (tests shorten timeouts).
 	configure func(*listener.Config)
 }
@@ -199,6 +203,7 @@ checked with whk's local test key unless --public-key is given, so that
 	fl.StringVar(&opts.Addr, "addr", listener.DefaultAddr, "listen on `host:port`, or a port alone on 127.0.0.1 (port 0 picks a free one)")
 	fl.StringVar(&opts.Path, "path", "/", "receive deliveries at this `path` (ending in / takes every path under it)")
 	fl.IntVar(&opts.Status, "status", 0, "answer every delivery with this HTTP status `code` (default 200)")
+	fl.BoolVar(&opts.RejectInvalid, "reject-invalid", false, "answer as a careful endpoint: 401 to a bad, missing or uncheckable signature (give --secret or --public-key), 400 to a body that is not JSON")
 	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay each delivery to `URL` (no scheme means http://) and answer with its status and body")
 	fl.StringVar(&opts.RecordDir, "record", "", "write each delivery record to a file in `DIR`, or append it to a log when the path ends in .ndjson or .jsonl")
 	fl.StringVar(&maxBody, "max-body", "10MiB", "answer 413 to bodies larger than `size`")
@@ -345,6 +350,7 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		Client: o.HTTPClient, MaxBody: o.MaxBody, Now: o.Now, Events: events, Recorder: rec,
 		Routes: o.Routes, Filter: o.Filter, ResponseHeaders: o.Verbose,
 	}
+	cfg.RejectInvalid = o.RejectInvalid
 	if o.configure != nil {
 		o.configure(&cfg)
 	}

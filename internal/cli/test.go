@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/cmdutil"
 	"github.com/whk-cli/whk/internal/conformance"
-	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/iostreams"
 	"github.com/whk-cli/whk/internal/netaddr"
 	"github.com/whk-cli/whk/internal/render"
@@ -32,6 +30,8 @@ type TestOptions struct {
 	URL      string
 	Only     []string
 	Skip     []string
+	// Checks are the ids Only and Skip select (conformance.Select); nil means all.
+	Checks []string
 	// List prints the checks and what each proves instead of running them.
 	List    bool
 	Events  []*catalog.Event
@@ -55,28 +55,12 @@ func NewCmdTest(f *cmdutil.Factory, runF func(context.Context, *TestOptions) err
 		Short: "Run a conformance suite against your own webhook endpoint",
 		Long: `Test your webhook endpoint the way the provider will treat it, before go-live.
 
-Checks, by id (--check, --only and --skip take these; --list says what each proves):
-  signed-delivery    a correctly signed delivery of every event (or of --event) is
-                     acknowledged under the provider's rule (Oneflow: exactly 200)
-  bad-signature      a wrong signature is rejected with a 4xx (CM.com Sign: a wrong
-                     token; Oneflow: a wrong signature field)
-  missing-signature  a delivery without signature (or token, or signature field) is
-                     rejected with a 4xx
-  tampered-body      a body altered after signing is rejected (skipped where the
-                     signature does not cover the body: Oneflow, CM.com Sign)
-  raw-body           correctly signed bodies indented, spaced or escaped ("\/",
-                     "\u00e9") are acknowledged: the endpoint verifies the raw bytes,
-                     not a re-serialisation of the parsed JSON (skipped for Oneflow,
-                     CM.com Sign, and Ironclad, which signs a re-serialisation)
-  stale-timestamp    a timestamp 10 minutes off is rejected (only schemes that sign one:
-                     Standard Webhooks)
-  duplicate          the same delivery sent twice is acknowledged twice
-  retry              a retry (same delivery id, signed again) is acknowledged
-  unknown-type       an unknown event type (Clment: a versioned *.v2 type) is
-                     acknowledged, not crashed on
-  timeout            every answer came within the provider's timeout (Clment 10s,
-                     Contract-as-Code 30s); where none is documented whk says so and
-                     waits 30s, or --timeout
+Each check sends what the provider sends, or what a careful endpoint must refuse, and
+holds the answer to the provider's rules; one row per check. Checks that depend on what
+a provider documents (a timestamp, a signature list, at-most-once processing, a maximum
+body, a timeout) are skipped with the reason where it documents none.
+--list names every check and what a pass proves; --check, --only and --skip take the
+ids.
 
 Ironclad deliveries are signed with whk's local test key pair unless --private-key is
 given; whk prints where its public key is, to load into your endpoint.
@@ -119,10 +103,8 @@ Exit status: 0 when no check failed, 1 when any check failed, 2 on a usage error
 			if opts.URL, err = cmdutil.HTTPURL("--to", opts.URL); err != nil {
 				return err
 			}
-			for _, list := range [][]string{opts.Only, opts.Skip} {
-				if err := knownChecks(list); err != nil {
-					return err
-				}
+			if opts.Checks, err = conformance.Select(opts.Only, opts.Skip); err != nil {
+				return cmdutil.WithHint(err, "checks: "+strings.Join(conformance.CheckIDs(), ", "))
 			}
 			for _, t := range eventTypes {
 				e, err := cmdutil.Event(p, t)
@@ -176,50 +158,7 @@ func listChecks(o *TestOptions) error {
 	return render.ConformanceChecks(o.IO.Out, o.IO.IsStdoutTTY(), o.IO.TerminalWidth(), conformance.Checks)
 }
 
-func knownChecks(ids []string) error {
-	known := conformance.CheckIDs()
-	for _, id := range ids {
-		ok := false
-		for _, k := range known {
-			ok = ok || k == id
-		}
-		if !ok {
-			return cmdutil.WithHint(fmt.Errorf("unknown check %q", id), "checks: "+strings.Join(known, ", "))
-		}
-	}
-	return nil
-}
-
-// selectedChecks applies --only and then --skip; nil means every check.
-func selectedChecks(only, skip []string) []string {
-	if len(only) == 0 && len(skip) == 0 {
-		return nil
-	}
-	in := map[string]bool{}
-	for _, id := range only {
-		in[id] = true
-	}
-	out := []string{}
-	for _, id := range conformance.CheckIDs() {
-		if len(only) > 0 && !in[id] {
-			continue
-		}
-		skipped := false
-		for _, s := range skip {
-			skipped = skipped || s == id
-		}
-		if !skipped {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
 func runTest(ctx context.Context, o *TestOptions) error {
-	checks := selectedChecks(o.Only, o.Skip)
-	if checks != nil && len(checks) == 0 {
-		return cmdutil.WithHint(errors.New("--only and --skip leave no check to run"), "checks: "+strings.Join(conformance.CheckIDs(), ", "))
-	}
 	errOut := o.IO.ErrOut
 	if o.Keys.Note != "" {
 		fmt.Fprintln(errOut, o.Keys.Note)
@@ -227,13 +166,17 @@ func runTest(ctx context.Context, o *TestOptions) error {
 	if u, err := url.Parse(o.URL); err == nil && o.Provider.HTTPSOnly && u.Scheme == "http" && !netaddr.IsLoopback(u.Host) {
 		fmt.Fprintln(errOut, "warning: "+o.Provider.Name+" delivers only to HTTPS endpoints")
 	}
-	if err := reachable(ctx, o.URL); err != nil {
+	if err := conformance.Reachable(ctx, o.URL); err != nil {
+		var u *conformance.UnreachableError
+		if errors.As(err, &u) {
+			return &cmdutil.FailedError{Err: err, Hint: u.Hint}
+		}
 		return err
 	}
 	out := o.IO.Out
 	copts := conformance.Options{
 		Provider: o.Provider, URL: o.URL, Scheme: o.Scheme, Keys: o.Keys.Keys,
-		Events: o.Events, Checks: checks, Client: o.HTTPClient, Timeout: o.Timeout, Now: o.Now,
+		Events: o.Events, Checks: o.Checks, Client: o.HTTPClient, Timeout: o.Timeout, Now: o.Now,
 	}
 	var jsonErr error
 	if o.Format == "json" {
@@ -268,35 +211,4 @@ func runTest(ctx context.Context, o *TestOptions) error {
 		return cmdutil.ErrCheckFailed
 	}
 	return nil
-}
-
-// reachable dials the endpoint once before the suite, so that an endpoint that is not
-// running is one line ("connection refused") rather than every check failing with it.
-// Only a refused connection or an unknown host stops the suite; anything else (a slow
-// dial, a proxy in between) is left to the checks, which report it with their times.
-func reachable(ctx context.Context, raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil
-	}
-	if p, _ := http.ProxyFromEnvironment(&http.Request{URL: u}); p != nil {
-		return nil
-	}
-	port := u.Port()
-	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", net.JoinHostPort(u.Hostname(), port))
-	if err != nil {
-		switch kind := delivery.Classify(err); kind {
-		case delivery.ErrRefused:
-			return &cmdutil.FailedError{Err: fmt.Errorf("cannot reach %s: %s", raw, kind), Hint: "is the endpoint running and listening on that port?"}
-		case delivery.ErrDNS:
-			return &cmdutil.FailedError{Err: fmt.Errorf("cannot reach %s: %s", raw, kind), Hint: "check the host name in --to"}
-		}
-		return nil
-	}
-	return conn.Close()
 }

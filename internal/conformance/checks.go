@@ -64,6 +64,25 @@ func (r *runner) expectRejected(ctx context.Context, label string, d *delivery.D
 	return fail("%s: answered %s, want a 4xx", what, describe(a))
 }
 
+// expectAcknowledged sends a delivery a careful receiver takes, and wants it
+// acknowledged. refused, given a 4xx, says what it means ("" for no more than the
+// status).
+func (r *runner) expectAcknowledged(ctx context.Context, label string, d *delivery.Delivery, what string, refused func(Answer) string) Result {
+	a := r.send(ctx, label, d)
+	switch {
+	case ctx.Err() != nil:
+		return Result{}
+	case r.acknowledged(a):
+		return pass("%s: acknowledged (%d)", what, a.Status)
+	}
+	if a.Err == nil && a.Status >= 400 && a.Status < 500 {
+		if why := refused(a); why != "" {
+			return fail("%s: %s", what, why)
+		}
+	}
+	return fail("%s: not acknowledged (%s): %s", what, r.rule(), describe(a))
+}
+
 func (r *runner) badSignature(ctx context.Context) Result {
 	e := r.base()
 	d, err := r.build(e)

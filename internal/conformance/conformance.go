@@ -46,21 +46,25 @@ const (
 type Check struct {
 	ID    string
 	Title string
+	run   func(*runner, context.Context) Result
 }
 
 // Checks lists every check in the order they run.
 var Checks = []Check{
-	{CheckSignedDelivery, "a correctly signed delivery of each event is acknowledged"},
-	{CheckBadSignature, "a wrong signature is rejected with 4xx"},
-	{CheckMissingSignature, "a delivery without a signature is rejected with 4xx"},
-	{CheckTamperedBody, "a body altered after signing is rejected with 4xx"},
-	{CheckRawBody, "a correctly signed body that is not compact JSON is acknowledged: the raw bytes are verified, not a re-serialisation"},
-	{CheckStaleTimestamp, "a signed timestamp outside the tolerance is rejected with 4xx"},
-	{CheckDuplicate, "the same delivery sent twice is acknowledged twice"},
-	{CheckRetry, "a retry (same delivery id, signed again) is acknowledged"},
-	{CheckUnknownType, "an unknown event type is acknowledged, not crashed on"},
-	{CheckLifecycle, "the provider's lifecycle, shuffled and with duplicates, is acknowledged delivery by delivery"},
-	{CheckTimeout, "every answer arrives within the provider's timeout"},
+	{CheckSignedDelivery, "a correctly signed delivery of each event is acknowledged", (*runner).signedDelivery},
+	{CheckBadSignature, "a wrong signature is rejected with 4xx", (*runner).badSignature},
+	{CheckMissingSignature, "a delivery without a signature is rejected with 4xx", (*runner).missingSignature},
+	{CheckTamperedBody, "a body altered after signing is rejected with 4xx", (*runner).tamperedBody},
+	{CheckRawBody, "a correctly signed body that is not compact JSON is acknowledged: the raw bytes are verified, not a re-serialisation", (*runner).rawBody},
+	{CheckSignatureList, "a signature list with an unknown version first and the valid signature last is acknowledged", (*runner).signatureList},
+	{CheckStaleTimestamp, "a signed timestamp outside the tolerance is rejected with 4xx", (*runner).staleTimestamp},
+	{CheckDuplicate, "the same delivery sent twice is acknowledged twice", (*runner).duplicate},
+	{CheckRetry, "a retry (same delivery id, signed again) is acknowledged", (*runner).retry},
+	{CheckConcurrentDuplicate, "the same delivery sent several times at once is acknowledged every time", (*runner).concurrentDuplicate},
+	{CheckUnknownType, "an unknown event type is acknowledged, not crashed on", (*runner).unknownType},
+	{CheckLifecycle, "the provider's lifecycle, shuffled and with duplicates, is acknowledged delivery by delivery", (*runner).lifecycle},
+	{CheckMaxBody, "a body of the provider's documented maximum size is acknowledged", (*runner).maxBody},
+	{CheckTimeout, "every answer arrives within the provider's timeout", (*runner).timeout},
 }
 
 // CheckIDs lists the check ids in order.
@@ -143,7 +147,7 @@ func Run(ctx context.Context, o Options) ([]Result, error) {
 			continue
 		}
 		start := time.Now()
-		res := r.run(ctx, c.ID)
+		res := c.run(r, ctx)
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
@@ -175,34 +179,6 @@ type runner struct {
 type labelled struct {
 	label string
 	a     Answer
-}
-
-func (r *runner) run(ctx context.Context, id string) Result {
-	switch id {
-	case CheckSignedDelivery:
-		return r.signedDelivery(ctx)
-	case CheckBadSignature:
-		return r.badSignature(ctx)
-	case CheckMissingSignature:
-		return r.missingSignature(ctx)
-	case CheckTamperedBody:
-		return r.tamperedBody(ctx)
-	case CheckRawBody:
-		return r.rawBody(ctx)
-	case CheckStaleTimestamp:
-		return r.staleTimestamp(ctx)
-	case CheckDuplicate:
-		return r.duplicate(ctx)
-	case CheckRetry:
-		return r.retry(ctx)
-	case CheckUnknownType:
-		return r.unknownType(ctx)
-	case CheckLifecycle:
-		return r.lifecycle(ctx)
-	case CheckTimeout:
-		return r.timeout(ctx)
-	}
-	return Result{Outcome: Skip, Detail: "unknown check"}
 }
 
 // build makes a fresh, correctly signed delivery of e.

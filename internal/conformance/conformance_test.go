@@ -1,9 +1,12 @@
 package conformance_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"sort"
 	"strings"
@@ -89,6 +92,10 @@ func TestCarefulReceiverPassesForEveryProvider(t *testing.T) {
 	c := catalog.MustBuiltin()
 	for _, p := range c.Providers() {
 		t.Run(p.ID, func(t *testing.T) {
+			s, err := signing.For(p, "")
+			if err != nil {
+				t.Fatal(err)
+			}
 			res := runAgainst(t, p, receivertest.Careful, nil)
 			if f := failed(res); len(f) > 0 {
 				for _, id := range f {
@@ -113,6 +120,15 @@ func TestCarefulReceiverPassesForEveryProvider(t *testing.T) {
 			}
 			if len(p.Events) == 0 {
 				wantSkip[conformance.CheckLifecycle] = true // no built-in lifecycle
+			}
+			if f, _ := signing.FactsOf(s); f.ListSeparator == "" {
+				wantSkip[conformance.CheckSignatureList] = true
+			}
+			if p.Dedupe == "" {
+				wantSkip[conformance.CheckConcurrentDuplicate] = true
+			}
+			if p.MaxBody == 0 {
+				wantSkip[conformance.CheckMaxBody] = true // no built-in document states one
 			}
 			for id, r := range res {
 				if (r.Outcome == conformance.Skip) != wantSkip[id] {
@@ -156,8 +172,12 @@ func TestCarelessReceiversAreNamed(t *testing.T) {
 			}
 			return []string{conformance.CheckSignedDelivery, conformance.CheckRawBody}
 		}},
-		{receivertest.NoDedupe, func(*catalog.Provider) []string {
-			return []string{conformance.CheckDuplicate, conformance.CheckRetry}
+		{receivertest.NoDedupe, func(p *catalog.Provider) []string {
+			out := []string{conformance.CheckDuplicate, conformance.CheckRetry}
+			if p.Dedupe != "" {
+				out = append(out, conformance.CheckConcurrentDuplicate)
+			}
+			return out
 		}},
 		{receivertest.Status201, func(p *catalog.Provider) []string {
 			if p.Success.Rule != "200" {
@@ -335,6 +355,115 @@ func TestReEncodingReceiverFailsOnlyRawBody(t *testing.T) {
 			const says = "rejected a correctly signed body that is not in canonical form: it verifies a re-serialisation, not the raw bytes"
 			if r := res[conformance.CheckRawBody]; want != nil && !strings.Contains(r.Detail, says) {
 				t.Errorf("raw-body detail %q does not say %q", r.Detail, says)
+			}
+		})
+	}
+}
+
+// TestDocumentedChecksNameTheirFlaw: each check that applies only where a provider's
+// documents ask for it fails exactly its row against the receiver that gets it wrong,
+// and passes against the careful one.
+func TestDocumentedChecksNameTheirFlaw(t *testing.T) {
+	c := catalog.MustBuiltin()
+	withMaxBody := func(id string, n int64) *catalog.Provider {
+		p, err := c.Provider(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp := *p
+		cp.MaxBody = n // as a --catalog file may state it; no built-in document does
+		return &cp
+	}
+	provider := func(id string) *catalog.Provider {
+		p, err := c.Provider(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name  string
+		p     *catalog.Provider
+		flaw  receivertest.Flaw
+		check string
+		says  string
+	}{
+		{"a lock refuses copies at once (Clment)", provider("clment"), receivertest.Locking, conformance.CheckConcurrentDuplicate,
+			` not: 409 "could not obtain lock on row"`},
+		{"a lock refuses copies at once (Contract-as-Code)", provider("lac"), receivertest.Locking, conformance.CheckConcurrentDuplicate,
+			"a copy that arrives while the first is being handled must be acknowledged too"},
+		{"only the first signature read", provider("stdwh"), receivertest.FirstSignature, conformance.CheckSignatureList,
+			"webhook-signature listing an unknown v2 entry first and the valid signature last: rejected with 401"},
+		{"a 100 kB body limit", withMaxBody("clment", 256<<10), receivertest.SmallBodies, conformance.CheckMaxBody,
+			"a review.completed delivery of 262144 bytes (Clment's documented maximum): refused as too large (413"},
+		{"a 100 kB body limit, signature in the body", withMaxBody("oneflow", 200_000), receivertest.SmallBodies, conformance.CheckMaxBody,
+			"delivery of 200000 bytes (Oneflow's documented maximum): refused as too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			one := func(o *conformance.Options) {
+				if e, err := tt.p.Event("review.completed"); err == nil {
+					o.Events = []*catalog.Event{e}
+				} else if len(tt.p.Events) > 0 {
+					o.Events = tt.p.Events[:1]
+				}
+			}
+			res := runAgainst(t, tt.p, tt.flaw, one)
+			if got := failed(res); strings.Join(got, ",") != tt.check {
+				t.Errorf("failed %v, want only %s", got, tt.check)
+			}
+			if d := res[tt.check].Detail; !strings.Contains(d, tt.says) {
+				t.Errorf("detail %q\nwant it to contain %q", d, tt.says)
+			}
+			careful := runAgainst(t, tt.p, receivertest.Careful, func(o *conformance.Options) {
+				one(o)
+				o.Checks = []string{tt.check}
+			})
+			if r := careful[tt.check]; r.Outcome != conformance.Pass {
+				t.Errorf("the careful receiver: %s %s", r.Outcome, r.Detail)
+			}
+		})
+	}
+}
+
+// TestSlowAnswerFailsTheTimeoutCheck: an answer slower than the provider's timeout (a
+// scaled --timeout here, so the test takes milliseconds) is a failure; one within it
+// passes.
+func TestSlowAnswerFailsTheTimeoutCheck(t *testing.T) {
+	p, _ := catalog.MustBuiltin().Provider("clment")
+	e, _ := p.Event("review.completed")
+	s, _ := signing.For(p, "")
+	sk, vk := keysFor(t, p)
+	// Wide enough for a loaded machine to answer at once within it.
+	const limit = 400 * time.Millisecond
+	for _, tt := range []struct {
+		name  string
+		delay time.Duration
+		want  conformance.Outcome
+	}{
+		{"answers at once", 0, conformance.Pass},
+		{"answers after the timeout", 5 * limit, conformance.Fail},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rc := receivertest.New(p, s, vk, receivertest.Careful)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				// With the body read, the server sees whk hang up at the timeout.
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				select {
+				case <-time.After(tt.delay):
+				case <-r.Context().Done():
+				}
+				rc.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			res, err := conformance.Run(context.Background(), conformance.Options{Provider: p, URL: srv.URL, Scheme: s, Keys: sk,
+				Client: srv.Client(), Timeout: limit, Events: []*catalog.Event{e}, Checks: []string{conformance.CheckTimeout}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := res[0]; r.Outcome != tt.want {
+				t.Errorf("%s %s, want %s", r.Outcome, r.Detail, tt.want)
 			}
 		})
 	}

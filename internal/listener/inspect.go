@@ -24,17 +24,23 @@ func (l *Listener) inspect(d *Delivery, h http.Header, rt *route) {
 	rec := d.Record
 	v := rt.check.Judge(validation.Body{Data: rec.Body, Header: h})
 	p := v.Provider
+	d.unparsable = v.Doc == nil
 	if p != nil {
 		rec.Provider = p.ID
 		d.Types = v.Types
 		rec.Type = strings.Join(v.Types, ",")
 		rec.ID = p.IDOf(h, v.Doc)
-		if rec.ID != "" {
-			rec.Duplicate = l.seen.seen(p.ID, rec.ID)
-		}
 	}
 	rec.Signature = l.verify(p, rt.keys, rec.Body, h, d)
 	rec.Schema = schemaOf(v)
+	if l.cfg.RejectInvalid {
+		d.refused, d.refusedWhy = refusal(d)
+	}
+	// A refused delivery is not remembered: a forged one must not make the real
+	// delivery with its id look like a duplicate.
+	if rec.ID != "" && d.refused == 0 {
+		rec.Duplicate = l.seen.seen(p.ID, rec.ID)
+	}
 }
 
 // schemaOf is a verdict as the record carries it: unknown event types are errors of

@@ -81,6 +81,12 @@ type Delivery struct {
 	Warnings []string
 	// Forward is the --forward-to app's answer; nil without --forward-to.
 	Forward *Forward
+
+	// unparsable: the body is not JSON. refused is the status a careful endpoint
+	// answers instead of taking the delivery (RejectInvalid), 0 to take it.
+	unparsable bool
+	refused    int
+	refusedWhy string
 }
 
 // Forward is what the app behind --forward-to answered.
@@ -150,6 +156,10 @@ type Config struct {
 	Tolerance  time.Duration
 	// Status answers every delivery with this status instead of 200.
 	Status int
+	// RejectInvalid answers as a careful endpoint does: 401 to a signature that is
+	// wrong, missing or cannot be checked, 400 to a body that is not JSON (see
+	// refusal), before Status or ForwardTo.
+	RejectInvalid bool
 	// ForwardTo relays each delivery to this URL and answers with the app's answer.
 	ForwardTo string
 	Client    *http.Client
@@ -736,8 +746,14 @@ func (l *Listener) answerStatus(w http.ResponseWriter, rec *record.Record, statu
 	rec.Response = &record.Response{Status: status}
 }
 
-// answer replies to a delivery: 200, --status, or the --forward-to app's answer.
+// answer replies to a delivery: a refusal (--reject-invalid), 200, --status, or the
+// --forward-to app's answer.
 func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery, rt *route) {
+	if d.refused != 0 {
+		l.answerStatus(w, d.Record, d.refused, d.refusedWhy+"\n")
+		d.Record.Response.Body = d.refusedWhy
+		return
+	}
 	if rt.forwardTo != "" {
 		fw := l.forward(w, r, d.Record.Body, rt.forwardTo)
 		d.Forward = fw

@@ -12,7 +12,11 @@ import (
 // On a terminal, `whk test --list` fits the width and keeps its gutter; piped, it is
 // one line per check.
 func TestConformanceChecksFitTheTerminal(t *testing.T) {
-	gutter := strings.Repeat(" ", len("missing-signature")+2)
+	longest := 0
+	for _, c := range conformance.Checks {
+		longest = max(longest, len(c.ID))
+	}
+	gutter := strings.Repeat(" ", longest+2)
 	for _, width := range []int{60, 80, 120} {
 		var out bytes.Buffer
 		if err := ConformanceChecks(&out, true, width, conformance.Checks); err != nil {

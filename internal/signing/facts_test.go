@@ -159,6 +159,23 @@ func TestEverySchemeStatesItsFacts(t *testing.T) {
 				t.Fatalf("Timestamped %v, but an hour later the signature is %s", f.Timestamped, got)
 			}
 
+			// ListSeparator and UnknownEntry: an unknown entry before the valid one is
+			// skipped; alone it does not verify.
+			if (f.ListSeparator == "") != (f.UnknownEntry == "") || (f.ListSeparator != "" && f.Header == "") {
+				t.Fatalf("ListSeparator %q and UnknownEntry %q go together, in a header", f.ListSeparator, f.UnknownEntry)
+			}
+			if f.ListSeparator != "" {
+				listed := h.Clone()
+				listed.Set(f.Header, f.UnknownEntry+f.ListSeparator+h.Get(f.Header))
+				if got := status(signed.Body, listed, opts); got != StatusValid {
+					t.Fatalf("unknown entry first, valid last: %s, want %s", got, StatusValid)
+				}
+				listed.Set(f.Header, f.UnknownEntry)
+				if got := status(signed.Body, listed, opts); got != StatusInvalid {
+					t.Fatalf("the unknown entry alone: %s, want %s", got, StatusInvalid)
+				}
+			}
+
 			// Forge: well-formed, carried the same way, and refused.
 			forged, err := d.Forge(body, sign, params)
 			if err != nil {

@@ -167,6 +167,13 @@ type Facts struct {
 	// IDPrefix starts the fresh delivery ids whk makes for the scheme when they travel
 	// in a header (Standard Webhooks' examples use msg_).
 	IDPrefix string
+	// ListSeparator, when the header takes a list of signatures (several during a key
+	// rotation) of which any one may verify, separates the entries; "" when it takes
+	// one signature.
+	ListSeparator string
+	// UnknownEntry is a well-formed list entry of a version no receiver knows, which a
+	// receiver must skip rather than refuse the delivery for ("" without a list).
+	UnknownEntry string
 	// Reserialised, when the scheme signs a re-serialisation of the body rather than
 	// its bytes, says what it signs: a receiver then has to re-serialise too.
 	Reserialised string

@@ -35,9 +35,13 @@ func (s *StandardWebhooks) Facts() Facts {
 		Timestamped: true,
 		Pins:        []string{"id", "timestamp"},
 		IDPrefix:    "msg_",
-		Forged:      "a " + HeaderWebhookSignature + " made with another secret",
-		Rejected:    "correctly signed deliveries were rejected: check the secret, and verify the raw body bytes before parsing them",
-		Mismatch:    "check that the secret is the one configured for this endpoint",
+		// Specification 1.0.0: "webhook-signature" is a space-delimited list of
+		// "version,signature" entries; versions a receiver does not know are ignored.
+		ListSeparator: " ",
+		UnknownEntry:  "v2,Zm9yIGEgZnV0dXJlIHZlcnNpb24gb2YgdGhlIHNjaGVtZQ==",
+		Forged:        "a " + HeaderWebhookSignature + " made with another secret",
+		Rejected:      "correctly signed deliveries were rejected: check the secret, and verify the raw body bytes before parsing them",
+		Mismatch:      "check that the secret is the one configured for this endpoint",
 	}
 }
 

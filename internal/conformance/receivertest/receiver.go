@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,10 +39,24 @@ const (
 	CrashOnUnknown Flaw = "crash-on-unknown"
 	// Hang never answers; it waits until the sender gives up.
 	Hang Flaw = "hang"
+	// Locking marks an id as taken while it handles it (for Working) and refuses a copy
+	// that arrives meanwhile (409), as a row lock taken with NOWAIT would: right for
+	// duplicates one after another, wrong for duplicates at once.
+	Locking Flaw = "locking"
+	// FirstSignature reads only the first entry of a signature list.
+	FirstSignature Flaw = "first-signature"
+	// SmallBodies refuses bodies over 100 kB (413), Express's default limit.
+	SmallBodies Flaw = "small-bodies"
 )
 
 // Flaws lists every flaw, for tests that run them all.
-var Flaws = []Flaw{NoVerify, ParseFirst, ReEncode, NoDedupe, Status201, CrashOnUnknown, Hang}
+var Flaws = []Flaw{NoVerify, ParseFirst, ReEncode, NoDedupe, Status201, CrashOnUnknown, Hang, Locking, FirstSignature, SmallBodies}
+
+// Working is how long a Locking receiver holds an id while handling it.
+const Working = 100 * time.Millisecond
+
+// smallBodyLimit is SmallBodies' limit: Express's "100kb".
+const smallBodyLimit = 100 * 1024
 
 // Receiver is an http.Handler for one provider's deliveries.
 type Receiver struct {
@@ -50,13 +65,14 @@ type Receiver struct {
 	Keys     signing.Keys
 	Flaw     Flaw
 
-	mu   sync.Mutex
-	seen map[string]bool
+	mu      sync.Mutex
+	seen    map[string]bool
+	working map[string]bool
 }
 
 // New returns a receiver with the given flaw (Careful for none).
 func New(p *catalog.Provider, s signing.Scheme, k signing.Keys, flaw Flaw) *Receiver {
-	return &Receiver{Provider: p, Scheme: s, Keys: k, Flaw: flaw, seen: map[string]bool{}}
+	return &Receiver{Provider: p, Scheme: s, Keys: k, Flaw: flaw, seen: map[string]bool{}, working: map[string]bool{}}
 }
 
 // ServeHTTP implements http.Handler.
@@ -64,6 +80,10 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
 		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	if rc.Flaw == SmallBodies && len(body) > smallBodyLimit {
+		http.Error(w, "request entity too large", http.StatusRequestEntityTooLarge)
 		return
 	}
 	if rc.Flaw == Hang {
@@ -91,6 +111,10 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		body, _ = jsontree.Marshal(v)
 	}
+	if f, _ := signing.FactsOf(rc.Scheme); rc.Flaw == FirstSignature && f.ListSeparator != "" {
+		first, _, _ := strings.Cut(r.Header.Get(f.Header), f.ListSeparator)
+		r.Header.Set(f.Header, first)
+	}
 	if rc.Flaw != NoVerify {
 		res, err := rc.Scheme.Verify(body, r.Header, rc.Keys, signing.VerifyOptions{Now: time.Now()})
 		if err != nil || !res.Valid {
@@ -111,6 +135,24 @@ func (rc *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	id := rc.Provider.IDOf(r.Header, doc)
+	if rc.Flaw == Locking {
+		rc.mu.Lock()
+		busy, done := rc.working[id], rc.seen[id]
+		if !busy && !done {
+			rc.working[id] = true
+		}
+		rc.mu.Unlock()
+		switch {
+		case busy:
+			http.Error(w, "could not obtain lock on row", http.StatusConflict)
+			return
+		case !done:
+			time.Sleep(Working)
+			rc.mu.Lock()
+			delete(rc.working, id)
+			rc.mu.Unlock()
+		}
+	}
 	rc.mu.Lock()
 	dup := rc.seen[id]
 	rc.seen[id] = true
