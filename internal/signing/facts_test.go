@@ -6,8 +6,10 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -39,9 +41,18 @@ func TestEverySchemeStatesItsFacts(t *testing.T) {
 	}
 	secret := []byte("whsec_" + base64.StdEncoding.EncodeToString([]byte("a test secret of some length")))
 	now := time.Unix(1781000000, 0)
+	// One provider per scheme name, and each scheme of the guide's examples (the
+	// declarative HMAC scheme has no built-in provider of its own).
+	cases := map[string]*catalog.Provider{}
 	for _, name := range catalog.Schemes {
+		cases[name] = providerUsing(t, name)
+	}
+	for _, p := range exampleSchemes(t) {
+		cases["example "+p.ID] = p
+	}
+	for _, name := range slices.Sorted(maps.Keys(cases)) {
+		p := cases[name]
 		t.Run(name, func(t *testing.T) {
-			p := providerUsing(t, name)
 			s, err := For(p, "")
 			if err != nil {
 				t.Fatal(err)
@@ -286,16 +297,31 @@ func TestNilSchemeHasNoFacts(t *testing.T) {
 	}
 }
 
-// providerUsing is the first built-in provider whose scheme is name.
+// providerUsing is the first built-in provider whose scheme is name, else the first of
+// the guide's examples.
 func providerUsing(t *testing.T, name string) *catalog.Provider {
 	t.Helper()
-	for _, p := range catalog.MustBuiltin().Providers() {
+	for _, p := range append(catalog.MustBuiltin().Providers(), exampleSchemes(t)...) {
 		if p.Scheme.Name == name {
 			return p
 		}
 	}
-	t.Fatalf("no built-in provider uses the %s scheme: add one", name)
+	t.Fatalf("no built-in or example provider uses the %s scheme: add one", name)
 	return nil
+}
+
+// exampleSchemesDir holds the schemes docs/guides/custom-catalog.md writes as data.
+const exampleSchemesDir = "../../docs/examples/schemes"
+
+// exampleSchemes are the providers of exampleSchemesDir, in file order.
+func exampleSchemes(t *testing.T) []*catalog.Provider {
+	t.Helper()
+	c, err := catalog.Load(exampleSchemesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtin := len(catalog.MustBuiltin().Providers())
+	return c.Providers()[builtin:]
 }
 
 // strip removes the signature where Facts says it is, and returns its value.

@@ -1,13 +1,16 @@
 package signing
 
 import (
+	"crypto/ed25519"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,72 +19,98 @@ import (
 	"github.com/whk-cli/whk/internal/catalog"
 )
 
-// HMAC is HMAC-SHA256 of the raw body, hex-encoded behind a prefix, in one header
-// (Clment X-Clment-Signature, Contract-as-Code X-Lac-Signature: "sha256=<hex>").
+// HMAC is the declarative HMAC scheme: what it signs, with which algorithm, key and
+// encoding, and how it writes the header all come from catalog data (catalog.HMACSpec).
+// Clment and Contract-as-Code ("sha256=<hex>" of the body) and Standard Webhooks
+// (v1,<base64> of "id.timestamp.body" with a whsec_ key, and its ed25519 v1a) are
+// presets of it.
 type HMAC struct {
-	Header string
-	Prefix string
+	name    string
+	spec    *catalog.HMACSpec
+	newHash func() hash.Hash
+	size    int    // digest bytes
+	algo    string // "HMAC-SHA256"
 }
 
+// timedHMAC is an HMAC scheme that signs a timestamp: it also says when it signed.
+type timedHMAC struct{ *HMAC }
+
 func init() {
-	register(catalog.SchemeHMACSHA256, func(s catalog.Scheme, _ string) Scheme {
-		return &HMAC{Header: s.Header, Prefix: s.Prefix}
-	})
+	for _, name := range []string{catalog.SchemeHMAC, catalog.SchemeHMACSHA256, catalog.SchemeStandardWebhooks} {
+		register(name, func(s catalog.Scheme, _ string) (Scheme, error) { return NewHMAC(s) })
+	}
 }
+
+var hashes = map[string]func() hash.Hash{"sha256": sha256.New, "sha1": sha1.New, "sha512": sha512.New}
+
+// NewHMAC builds the declarative scheme a catalog entry describes.
+func NewHMAC(s catalog.Scheme) (Scheme, error) {
+	spec, ok, err := s.HMAC()
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("scheme %q is not an HMAC scheme", s.Name)
+	}
+	h := &HMAC{name: s.Name, spec: spec, newHash: hashes[spec.Algorithm], algo: "HMAC-" + strings.ToUpper(spec.Algorithm)}
+	h.size = h.newHash().Size()
+	if spec.Timestamped() {
+		return timedHMAC{h}, nil
+	}
+	return h, nil
+}
+
+// Standard Webhooks header names.
+const (
+	HeaderWebhookID        = "webhook-id"
+	HeaderWebhookTimestamp = "webhook-timestamp"
+	HeaderWebhookSignature = "webhook-signature"
+)
+
+// Name implements Scheme.
+func (s *HMAC) Name() string { return s.name }
 
 // Facts implements Described.
 func (s *HMAC) Facts() Facts {
-	return Facts{
-		Header:     s.Header,
-		CoversBody: true,
-		Forged:     s.Header + " made with another secret",
-		Rejected:   "correctly signed deliveries were rejected: check the secret, and verify the raw body bytes before parsing them",
-		Mismatch:   "check that the secret is the one configured for this webhook",
+	f := Facts{
+		Header:      s.spec.Header,
+		CoversBody:  true,
+		Timestamped: s.spec.Timestamped(),
+		IDPrefix:    s.spec.IDPrefix,
+		Forged:      s.spec.Header + " made with another secret",
+		Rejected:    "correctly signed deliveries were rejected: check the secret, and verify the raw body bytes before parsing them",
+		Mismatch:    "check that the secret is the one configured for this webhook",
 	}
+	if s.spec.Separator != "" {
+		// The header holds a list: the forged one is one signature in it.
+		f.Forged = "a " + f.Forged
+	}
+	if s.spec.Key == "whsec" {
+		f.Mismatch = "check that the secret is the one configured for this endpoint"
+	}
+	if s.spec.Signed.Has(catalog.PartID) {
+		f.Pins = append(f.Pins, "id")
+	}
+	if f.Timestamped {
+		f.Pins = append(f.Pins, "timestamp")
+	}
+	return f
 }
 
-// Forge implements Described: signed with a random secret.
+// Forge implements Described: signed with a random key of the scheme's form.
 func (s *HMAC) Forge(body []byte, _ Keys, p Params) (Signed, error) {
-	return s.Sign(body, wrongSecret("secret"), p)
-}
-
-// Name implements Scheme.
-func (s *HMAC) Name() string { return "hmac-sha256" }
-
-// Sign implements Scheme.
-func (s *HMAC) Sign(body []byte, k Keys, _ Params) (Signed, error) {
-	if len(k.Secret) == 0 {
-		return Signed{}, fmt.Errorf("%w: HMAC signing needs a secret", ErrNoKey)
+	key := make([]byte, 24)
+	if _, err := rand.Read(key); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
 	}
-	return Signed{Headers: []Header{{s.Header, s.Prefix + hex.EncodeToString(MAC(k.Secret, body))}}, Body: body}, nil
-}
-
-// Verify implements Scheme. The comparison is constant-time (hmac.Equal, which does not
-// fail early on a length mismatch the way Node's timingSafeEqual throws).
-func (s *HMAC) Verify(body []byte, h http.Header, k Keys, _ VerifyOptions) (Result, error) {
-	if len(k.Secret) == 0 {
-		return Result{}, fmt.Errorf("%w: HMAC verification needs a secret", ErrNoKey)
+	secret := wrongSecret("secret").Secret
+	switch s.spec.Key {
+	case "base64":
+		secret = []byte(base64.StdEncoding.EncodeToString(key))
+	case "whsec":
+		secret = []byte("whsec_" + base64.StdEncoding.EncodeToString(key))
 	}
-	got := strings.TrimSpace(h.Get(s.Header))
-	if got == "" {
-		return unsigned("the request has no %s header", s.Header), nil
-	}
-	// The expected header value, built in a stack buffer: verification sits on every
-	// request a receiver handles, so it stays close to bare crypto/hmac.
-	var buf [128]byte
-	want := hex.AppendEncode(append(buf[:0], s.Prefix...), MAC(k.Secret, body))
-	// Compare the header as the providers' own samples do: the whole string, so an
-	// upper-case or prefix-less signature is a mismatch that verify can explain.
-	if !hmac.Equal([]byte(got), want) {
-		if why := s.malformed(body, h, k); why != "" {
-			return invalid("%s", why), nil
-		}
-		if !strings.HasPrefix(got, s.Prefix) {
-			return invalid("%s does not start with %q", s.Header, s.Prefix), nil
-		}
-		return invalid("%s does not match HMAC-SHA256 of the body with this secret", s.Header), nil
-	}
-	return valid(), nil
+	return s.Sign(body, Keys{Secret: secret}, p)
 }
 
 // MAC is HMAC-SHA256(key, msg).
@@ -91,142 +120,400 @@ func MAC(key, msg []byte) []byte {
 	return m.Sum(nil)
 }
 
-// Diagnosis: see diagnosable.
-
-// splitSignature cuts the presented value into its prefix and the MAC: the scheme's
-// prefix, or another short one ("sha1=", "v1:") a sender wrote instead.
-func (s *HMAC) splitSignature(got string) (core, otherPrefix string, hasPrefix bool) {
-	core, hasPrefix = strings.CutPrefix(got, s.Prefix)
-	if !hasPrefix {
-		if i := strings.IndexAny(core, "=:"); i > 0 && i < 12 && !strings.ContainsAny(core[:i], ",/+") {
-			otherPrefix, core = core[:i+1], core[i+1:]
-		}
-	}
-	return core, otherPrefix, hasPrefix
+func (s *HMAC) mac(key, msg []byte) []byte {
+	m := hmac.New(s.newHash, key)
+	m.Write(msg)
+	return m.Sum(nil)
 }
 
-func (s *HMAC) malformed(_ []byte, h http.Header, _ Keys) string {
-	got := strings.TrimSpace(h.Get(s.Header))
-	if got == "" {
-		return ""
+func (s *HMAC) encode(sig []byte) string {
+	if s.spec.Encoding == "base64" {
+		return base64.StdEncoding.EncodeToString(sig)
 	}
-	core, other, hasPrefix := s.splitSignature(got)
-	why := hexShape(core, 2*sha256.Size, "an HMAC-SHA256")
-	if why == "" {
-		return ""
-	}
-	switch {
-	case hasPrefix:
-		return fmt.Sprintf("%s is malformed: after %q %s", s.Header, s.Prefix, why)
-	case other != "":
-		return fmt.Sprintf("%s is malformed: after %q %s, and the prefix is not %q", s.Header, other, why, s.Prefix)
-	}
-	return fmt.Sprintf("%s is malformed: it lacks the %q prefix and %s", s.Header, s.Prefix, why)
+	return hex.EncodeToString(sig)
 }
 
-func (s *HMAC) misformatted(d *diagnoser, body []byte) (Finding, bool) {
-	in := d.in
-	got := strings.TrimSpace(in.Header.Get(s.Header))
-	if got == "" {
-		return Finding{}, false
+// DecodeWhsec returns the HMAC key of a Standard Webhooks secret: the base64 after the
+// optional whsec_ prefix.
+func DecodeWhsec(secret []byte) ([]byte, error) {
+	s := strings.TrimPrefix(string(secret), "whsec_")
+	key, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("the secret is not whsec_<base64>: %v", err)
 	}
-	core, otherPrefix, hasPrefix := s.splitSignature(got)
-	missing := ""
-	if !hasPrefix {
-		missing = fmt.Sprintf("the signature lacks the %q prefix", s.Prefix)
-		if otherPrefix != "" {
-			missing = fmt.Sprintf("the signature has the prefix %q instead of %q", otherPrefix, s.Prefix)
-		}
-	}
-	type cand struct {
-		value string
-		cause Cause
-		msg   string
-	}
-	var cands []cand
-	if !hasPrefix {
-		cands = append(cands, cand{s.Prefix + core, CauseMissingPrefix, missing + "; with it, it matches: send " + s.Header + ": " + s.Prefix + "<hex>"})
-	}
-	join := func(msg string) string {
-		if missing != "" {
-			return missing + ", and " + msg
-		}
-		return msg
-	}
-	if low := strings.ToLower(core); low != core && isHex(core) {
-		cands = append(cands, cand{s.Prefix + low, CauseEncoding, join(fmt.Sprintf("the signature is upper-case hex; %s sends lower-case hex and the header is compared as a string", in.Provider))})
-	}
-	if b, ok := b64Decode(core); ok && len(b) == sha256.Size && !isHex(core) {
-		cands = append(cands, cand{s.Prefix + hex.EncodeToString(b), CauseEncoding, join(fmt.Sprintf("the signature is base64; %s sends the HMAC as hex", in.Provider))})
-	}
-	for _, c := range cands {
-		if d.try(body, withHeader(in.Header, s.Header, c.value), in.Keys) {
-			return Finding{Cause: c.cause, Message: c.msg}, true
-		}
-	}
-	return Finding{}, false
+	return key, nil
 }
 
-// madeOtherwise re-checks the signature as another algorithm or scheme makes it.
-func (s *HMAC) madeOtherwise(d *diagnoser) (Finding, bool) {
-	in := d.in
-	got := strings.TrimSpace(in.Header.Get(s.Header))
-	if got == "" {
-		return Finding{}, false
-	}
-	core, hasPrefix := strings.CutPrefix(got, s.Prefix)
-	if !hasPrefix && isHex(core) {
-		d.maybe(CauseMissingPrefix, "the signature lacks the %q prefix (adding it alone does not make it match)", s.Prefix)
-	}
-	if i := strings.IndexAny(core, "=:"); i > 0 && i < 12 && isHex(core[i+1:]) {
-		core = core[i+1:]
-	}
-	low := strings.ToLower(core)
-	secret := in.Keys.Secret
-	switch {
-	case strings.HasPrefix(got, "v1,") || strings.HasPrefix(got, "v1a,"):
-		if f, ok := s.asStandardWebhooks(d, got); ok {
-			return f, true
+// hmacKey is the HMAC key the secret stands for in the scheme's key form.
+func (s *HMAC) hmacKey(secret []byte) ([]byte, error) {
+	switch s.spec.Key {
+	case "base64":
+		key, err := base64.StdEncoding.DecodeString(string(secret))
+		if err != nil {
+			return nil, fmt.Errorf("the secret is not base64: %v", err)
 		}
-		d.maybe(CauseOtherScheme, "the signature looks like a Standard Webhooks one (v1,<base64>), which signs id.timestamp.body with a decoded whsec_ key; %s signs the body alone and sends %s<hex>", in.Provider, s.Prefix)
-	case strings.HasPrefix(got, "{"):
-		d.maybe(CauseOtherScheme, "the signature looks like Ironclad's JSON verification header (RSA); %s sends %s<hex HMAC-SHA256>", in.Provider, s.Prefix)
-	case len(low) == 2*sha1.Size && isHex(low):
-		if equal(low, hexMAC(sha1.New, secret, in.Body)) {
-			return Finding{Cause: CauseOtherScheme, Message: fmt.Sprintf("the signature is HMAC-SHA1 of the body; %s uses HMAC-SHA256", in.Provider)}, true
-		}
-		d.maybe(CauseOtherScheme, "the signature has 40 hex digits, the length of SHA-1; %s uses HMAC-SHA256 (64 hex digits)", in.Provider)
-	case len(low) == 2*sha512.Size && isHex(low):
-		if equal(low, hexMAC(sha512.New, secret, in.Body)) {
-			return Finding{Cause: CauseOtherScheme, Message: fmt.Sprintf("the signature is HMAC-SHA512 of the body; %s uses HMAC-SHA256", in.Provider)}, true
-		}
-		d.maybe(CauseOtherScheme, "the signature has 128 hex digits, the length of SHA-512; %s uses HMAC-SHA256 (64 hex digits)", in.Provider)
-	case len(low) == 2*sha256.Size && isHex(low):
-		if equal(low, hexHash(sha256.New(), in.Body)) {
-			return Finding{Cause: CauseOtherScheme, Message: "the signature is a plain SHA-256 hash of the body, made without the secret; it must be HMAC-SHA256 with the secret as key"}, true
-		}
+		return key, nil
+	case "whsec":
+		return DecodeWhsec(secret)
 	}
-	return Finding{}, false
+	return secret, nil
 }
 
-// asStandardWebhooks checks a v1 signature presented to an HMAC provider.
-func (s *HMAC) asStandardWebhooks(d *diagnoser, sig string) (Finding, bool) {
-	in := d.in
-	id, tsRaw := in.Header.Get(HeaderWebhookID), in.Header.Get(HeaderWebhookTimestamp)
-	ts, err := strconv.ParseInt(tsRaw, 10, 64)
-	if id == "" || err != nil {
-		return Finding{}, false
-	}
-	h := withHeader(in.Header, HeaderWebhookSignature, sig)
-	for _, secret := range [][]byte{in.Keys.Secret, []byte("whsec_" + base64.StdEncoding.EncodeToString(in.Keys.Secret))} {
-		r, err := (&StandardWebhooks{}).Verify(in.Body, h, Keys{Secret: secret}, VerifyOptions{Now: time.Unix(ts, 0)})
-		if err == nil && r.Valid {
-			return Finding{Cause: CauseOtherScheme, Message: fmt.Sprintf("the signature is a Standard Webhooks v1 signature (HMAC of id.timestamp.body, base64) and verifies as one; %s signs the body alone and sends hex", in.Provider)}, true
+// noKey names what signing or verifying needs.
+func (s *HMAC) noKey(what string) error {
+	if s.spec.Key == "whsec" {
+		if s.spec.Ed25519Value != nil && what == "verification" {
+			return fmt.Errorf("%w: %s verification needs the whsec_ secret or whpk_ public key", ErrNoKey, s.algo)
 		}
+		return fmt.Errorf("%w: %s %s needs a whsec_ secret", ErrNoKey, s.algo, what)
 	}
-	return Finding{}, false
+	return fmt.Errorf("%w: %s %s needs a secret", ErrNoKey, s.algo, what)
 }
 
-func (s *HMAC) secretMistakes(secret []byte, provider string) []secretMistake {
-	return plainSecretMistakes(secret, provider)
+// values are what a template's parts stand for in one request.
+type values struct {
+	body      []byte
+	id        string
+	timestamp string
+	header    http.Header // {header:Name}
+}
+
+// content renders the signed-content template.
+func (s *HMAC) content(v values) ([]byte, error) {
+	out := make([]byte, 0, len(v.body)+64)
+	for _, p := range s.spec.Signed {
+		switch p.Name {
+		case "":
+			out = append(out, p.Literal...)
+		case catalog.PartBody:
+			out = append(out, v.body...)
+		case catalog.PartID:
+			out = append(out, v.id...)
+		case catalog.PartTimestamp:
+			out = append(out, v.timestamp...)
+		case catalog.PartHeader:
+			got := v.header.Values(p.Arg)
+			if len(got) == 0 {
+				return nil, fmt.Errorf("the signed content names {header:%s}, and there is no %s header", p.Arg, p.Arg)
+			}
+			out = append(out, got[0]...)
+		}
+	}
+	return out, nil
+}
+
+// render writes a header-value template.
+func render(t catalog.Template, sig string, v values) string {
+	var b strings.Builder
+	for _, p := range t {
+		switch p.Name {
+		case "":
+			b.WriteString(p.Literal)
+		case catalog.PartSignature:
+			b.WriteString(sig)
+		case catalog.PartID:
+			b.WriteString(v.id)
+		case catalog.PartTimestamp:
+			b.WriteString(v.timestamp)
+		}
+	}
+	return b.String()
+}
+
+// match reads a header value written by template t: each part runs up to the next
+// literal (the last one to the end). ok is false when the literals are not there.
+func match(t catalog.Template, value string) (parts map[string]string, ok bool) {
+	parts = map[string]string{}
+	for i, p := range t {
+		if p.Name == "" {
+			rest, found := strings.CutPrefix(value, p.Literal)
+			if !found {
+				return nil, false
+			}
+			value = rest
+			continue
+		}
+		end := len(value)
+		if i+1 < len(t) {
+			end = strings.Index(value, t[i+1].Literal)
+			if end < 0 {
+				return nil, false
+			}
+		}
+		parts[p.Name], value = value[:end], value[end:]
+	}
+	return parts, value == ""
+}
+
+// entries splits a signature header into the values it holds.
+func (s *HMAC) entries(header string) []string {
+	switch s.spec.Separator {
+	case "":
+		return []string{strings.TrimSpace(header)}
+	case " ":
+		return strings.Fields(header)
+	}
+	var out []string
+	for _, e := range strings.Split(header, s.spec.Separator) {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Sign implements Scheme. A fresh id and the current time stand in for unpinned ones;
+// with an ed25519 form, a whsk_ secret signs that way (Standard Webhooks v1a).
+func (s *HMAC) Sign(body []byte, k Keys, p Params) (Signed, error) {
+	if len(k.Secret) == 0 {
+		return Signed{}, s.noKey("signing")
+	}
+	v := values{body: body, header: p.Header}
+	value := s.spec.Value
+	var headers []Header
+	if s.needs(catalog.PartID) {
+		v.id = orDefault(p.ID, s.spec.IDPrefix+randomHex(12))
+		if s.spec.IDHeader != "" {
+			headers = append(headers, Header{s.spec.IDHeader, v.id})
+		}
+	}
+	if s.needs(catalog.PartTimestamp) {
+		ts := p.Timestamp
+		if ts.IsZero() {
+			ts = time.Now()
+		}
+		v.timestamp = strconv.FormatInt(ts.Unix(), 10)
+		if s.spec.TimestampHeader != "" {
+			headers = append(headers, Header{s.spec.TimestampHeader, v.timestamp})
+		}
+	}
+	content, err := s.content(v)
+	if err != nil {
+		return Signed{}, fmt.Errorf("cannot sign: %w (whk knows only the values of the scheme's id and timestamp headers)", err)
+	}
+	var sig string
+	if rest, ok := strings.CutPrefix(string(k.Secret), "whsk_"); ok && s.spec.Ed25519Value != nil {
+		key, err := base64.StdEncoding.DecodeString(rest)
+		if err != nil || (len(key) != ed25519.PrivateKeySize && len(key) != ed25519.SeedSize) {
+			return Signed{}, fmt.Errorf("the whsk_ key is not a base64 ed25519 private key")
+		}
+		if len(key) == ed25519.SeedSize {
+			key = ed25519.NewKeyFromSeed(key)
+		}
+		value, sig = s.spec.Ed25519Value, base64.StdEncoding.EncodeToString(ed25519.Sign(ed25519.PrivateKey(key), content))
+	} else {
+		key, err := s.hmacKey(k.Secret)
+		if err != nil {
+			return Signed{}, err
+		}
+		sig = s.encode(s.mac(key, content))
+	}
+	headers = append(headers, Header{s.spec.Header, render(value, sig, v)})
+	return Signed{Headers: headers, Body: body}, nil
+}
+
+// needs reports whether the scheme signs or sends the part (id or timestamp).
+func (s *HMAC) needs(part string) bool {
+	return s.spec.Signed.Has(part) || s.spec.Value.Has(part)
+}
+
+// presented is one signature a request carries, with the values that travel with it.
+type presented struct {
+	sig     string
+	ed25519 bool
+	values
+}
+
+// presented reads the signatures of a request: each entry of the header that the
+// value template (or the ed25519 one) reads, with its id and timestamp.
+func (s *HMAC) presented(body []byte, h http.Header) []presented {
+	var out []presented
+	for _, e := range s.entries(h.Get(s.spec.Header)) {
+		p := presented{values: values{body: body, header: h, id: h.Get(s.spec.IDHeader), timestamp: h.Get(s.spec.TimestampHeader)}}
+		parts, ok := match(s.spec.Value, e)
+		if !ok && s.spec.Ed25519Value != nil {
+			parts, ok = match(s.spec.Ed25519Value, e)
+			p.ed25519 = ok
+		}
+		if !ok {
+			continue
+		}
+		p.sig = parts[catalog.PartSignature]
+		if id, ok := parts[catalog.PartID]; ok {
+			p.id = id
+		}
+		if ts, ok := parts[catalog.PartTimestamp]; ok {
+			p.timestamp = ts
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// timestampName says where the timestamp travels, for messages.
+func (s *HMAC) timestampName() string {
+	if s.spec.TimestampHeader != "" {
+		return s.spec.TimestampHeader
+	}
+	return "the timestamp in " + s.spec.Header
+}
+
+// Verify implements Scheme: any of the header's signatures may match (several during
+// key rotation), compared in constant time as the header writes them (an upper-case
+// or prefix-less signature is a mismatch that Diagnose can explain); a signed timestamp
+// must be within the tolerance.
+func (s *HMAC) Verify(body []byte, h http.Header, k Keys, o VerifyOptions) (Result, error) {
+	if len(k.Secret) == 0 {
+		return Result{}, s.noKey("verification")
+	}
+	if strings.TrimSpace(h.Get(s.spec.Header)) == "" {
+		return unsigned("the request has no %s header", s.spec.Header), nil
+	}
+	var pub ed25519.PublicKey
+	var key []byte
+	if rest, ok := strings.CutPrefix(string(k.Secret), "whpk_"); ok && s.spec.Ed25519Value != nil {
+		b, err := base64.StdEncoding.DecodeString(rest)
+		if err != nil || len(b) != ed25519.PublicKeySize {
+			return Result{}, fmt.Errorf("the whpk_ key is not a base64 ed25519 public key")
+		}
+		pub = b
+	} else {
+		var err error
+		if key, err = s.hmacKey(k.Secret); err != nil {
+			return Result{}, err
+		}
+	}
+	if r, missing := s.missingValues(h); missing {
+		return r, nil
+	}
+	var matched *presented
+	for _, p := range s.presented(body, h) {
+		if s.spec.Timestamped() {
+			if _, err := strconv.ParseInt(p.timestamp, 10, 64); err != nil {
+				return invalid("%s %q is not Unix seconds", s.timestampName(), p.timestamp), nil
+			}
+		}
+		content, err := s.content(p.values)
+		if err != nil {
+			return invalid("%v, which the signature covers", err), nil
+		}
+		ok := false
+		switch {
+		case p.ed25519 && pub != nil:
+			if b, err := base64.StdEncoding.DecodeString(p.sig); err == nil {
+				ok = ed25519.Verify(pub, content, b)
+			}
+		case !p.ed25519 && key != nil:
+			var buf [128]byte
+			// The expected signature in a stack buffer: verification sits on every
+			// request a receiver handles, so it stays close to bare crypto/hmac.
+			want := s.mac(key, content)
+			var enc []byte
+			if s.spec.Encoding == "base64" {
+				enc = base64.StdEncoding.AppendEncode(buf[:0], want)
+			} else {
+				enc = hex.AppendEncode(buf[:0], want)
+			}
+			ok = hmac.Equal([]byte(p.sig), enc)
+		}
+		if ok && matched == nil {
+			matched = &p
+		}
+	}
+	if matched == nil {
+		return s.mismatch(body, h, k), nil
+	}
+	if s.spec.Timestamped() {
+		ts, _ := strconv.ParseInt(matched.timestamp, 10, 64)
+		now, tol := o.Now, s.tolerance(o)
+		if now.IsZero() {
+			now = time.Now()
+		}
+		age := timestampAge(now, ts)
+		if age > tol {
+			return invalid("the signature matches but %s is %s old, beyond the %s tolerance", s.timestampName(), age.Round(time.Second), tol), nil
+		}
+		if -age > tol {
+			return invalid("the signature matches but %s is %s in the future, beyond the %s tolerance", s.timestampName(), (-age).Round(time.Second), tol), nil
+		}
+	}
+	return valid(), nil
+}
+
+// missingValues: a header the signature covers is absent.
+func (s *HMAC) missingValues(h http.Header) (Result, bool) {
+	var missing []string
+	if s.spec.Signed.Has(catalog.PartID) && s.spec.IDHeader != "" && h.Get(s.spec.IDHeader) == "" {
+		missing = append(missing, s.spec.IDHeader)
+	}
+	if s.spec.Timestamped() && s.spec.TimestampHeader != "" && h.Get(s.spec.TimestampHeader) == "" {
+		missing = append(missing, s.spec.TimestampHeader)
+	}
+	if len(missing) == 0 {
+		return Result{}, false
+	}
+	if len(missing) == 2 {
+		return invalid("the request lacks %s or %s, which the signature covers", missing[0], missing[1]), true
+	}
+	return invalid("the request lacks %s, which the signature covers", missing[0]), true
+}
+
+// mismatch says why no signature matched: malformed, not written as the template
+// says, or made with another key or over other bytes.
+func (s *HMAC) mismatch(body []byte, h http.Header, k Keys) Result {
+	if why := s.malformed(body, h, k); why != "" {
+		return invalid("%s", why)
+	}
+	if s.spec.Separator != "" {
+		return invalid("no signature in %s matches this key", s.spec.Header)
+	}
+	if prefix, ok := s.prefix(); ok && !strings.HasPrefix(strings.TrimSpace(h.Get(s.spec.Header)), prefix) {
+		return invalid("%s does not start with %q", s.spec.Header, prefix)
+	}
+	if len(s.presented(body, h)) == 0 {
+		return invalid("%s is not written as %q", s.spec.Header, s.spec.Value.String())
+	}
+	return invalid("%s does not match %s of %s with this secret", s.spec.Header, s.algo, s.signedWhat())
+}
+
+// signedWhat names the signed content in words.
+func (s *HMAC) signedWhat() string {
+	if len(s.spec.Signed) == 1 {
+		return "the body"
+	}
+	return fmt.Sprintf("%q", s.spec.Signed.String())
+}
+
+// tolerance is the window VerifyOptions give, else the scheme's own.
+func (s *HMAC) tolerance(o VerifyOptions) time.Duration {
+	if o.Tolerance > 0 {
+		return o.Tolerance
+	}
+	return s.spec.Tolerance
+}
+
+// prefix is the literal before {signature} when the value template is only that
+// ("sha256={signature}", "v1,{signature}", "{signature}").
+func (s *HMAC) prefix() (string, bool) {
+	switch v := s.spec.Value; {
+	case len(v) == 1:
+		return "", true
+	case len(v) == 2 && v[0].Name == "":
+		return v[0].Literal, true
+	}
+	return "", false
+}
+
+// timestampAge is now minus the Unix time ts, clamped instead of overflowing, so that a
+// timestamp in milliseconds (or any absurd value) is far out of tolerance rather than
+// wrapped into it.
+func timestampAge(now time.Time, ts int64) time.Duration {
+	const limit = int64(1<<63-1)/int64(time.Second) - 1
+	switch n := now.Unix(); {
+	case ts > n+limit:
+		return -time.Duration(limit) * time.Second
+	case ts < n-limit:
+		return time.Duration(limit) * time.Second
+	}
+	return now.Sub(time.Unix(ts, 0))
 }
