@@ -1,8 +1,10 @@
 package catalog
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -150,4 +152,49 @@ func FuzzParseTemplate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The scheme descriptions docs/guides/custom-catalog.md shows are the ones whk uses:
+// Standard Webhooks' is its preset, the others are those of docs/examples/schemes.
+func TestGuideSchemesAreTheRealOnes(t *testing.T) {
+	guide, err := os.ReadFile("../../docs/guides/custom-catalog.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load("../../docs/examples/schemes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byHeader := map[string]Scheme{}
+	for _, p := range c.Providers() {
+		byHeader[p.Scheme.Header] = p.Scheme
+	}
+	std, _ := MustBuiltin().Provider("standard-webhooks")
+	byHeader["webhook-signature"] = std.Scheme
+	seen := 0
+	for _, block := range strings.Split(string(guide), "```json\n")[1:] {
+		block = block[:strings.Index(block, "```")]
+		if !strings.HasPrefix(block, `"scheme": {`) {
+			continue
+		}
+		var shown struct{ Scheme Scheme }
+		dec := json.NewDecoder(strings.NewReader("{" + block + "}"))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&shown); err != nil {
+			t.Fatalf("%s: %v", block, err)
+		}
+		real, ok := byHeader[shown.Scheme.Header]
+		if !ok {
+			t.Fatalf("the guide shows a scheme for %s, which no example or preset has", shown.Scheme.Header)
+		}
+		a, _, errA := shown.Scheme.HMAC()
+		b, _, errB := real.HMAC()
+		if errA != nil || errB != nil || !reflect.DeepEqual(a, b) {
+			t.Errorf("the guide's %s scheme\n%+v (%v)\nis not whk's\n%+v (%v)", shown.Scheme.Header, a, errA, b, errB)
+		}
+		seen++
+	}
+	if seen != 4 {
+		t.Fatalf("the guide shows %d scheme descriptions, want Standard Webhooks' and the three examples'", seen)
+	}
 }
