@@ -2,8 +2,10 @@ package catalog
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // SchemeHMAC is the declarative HMAC scheme: a provider's catalog file says what is
@@ -105,19 +107,30 @@ func ParseTemplate(s string, allowed ...string) (Template, error) {
 		}
 		switch {
 		case !known || (name == PartHeader) != hasArg:
-			return nil, fmt.Errorf("unknown part {%s} (%s)", inner, partList(allowed))
+			return nil, fmt.Errorf("unknown part %s (%s)", shown("{"+inner+"}"), partList(allowed))
 		case name == PartHeader:
 			if err := checkHeaderName("the header of {"+inner+"}", arg); err != nil {
 				return nil, err
 			}
 		}
 		if len(out) > 0 && out[len(out)-1].Name != "" {
-			return nil, fmt.Errorf("{%s} follows another part with nothing between them, so they cannot be told apart", inner)
+			return nil, fmt.Errorf("%s follows another part with nothing between them, so they cannot be told apart", shown("{"+inner+"}"))
 		}
 		out = append(out, Part{Name: name, Arg: arg})
 		s = s[open+end+1:]
 	}
 	return out, nil
+}
+
+// shown is text from a catalog as an error shows it: as it is, or quoted when it holds
+// anything that is not printable, so that an error stays one line.
+func shown(s string) string {
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 func partList(allowed []string) string {
