@@ -181,6 +181,9 @@ type values struct {
 
 // content renders the signed-content template.
 func (s *HMAC) content(v values) ([]byte, error) {
+	if len(s.spec.Signed) == 1 {
+		return v.body, nil // {body} alone: sign the body itself, not a copy
+	}
 	out := make([]byte, 0, len(v.body)+64)
 	for _, p := range s.spec.Signed {
 		switch p.Name {
@@ -221,15 +224,17 @@ func render(t catalog.Template, sig string, v values) string {
 	return b.String()
 }
 
+// read is what a header value carries.
+type read struct{ signature, timestamp, id string }
+
 // match reads a header value written by template t: each part runs up to the next
 // literal (the last one to the end). ok is false when the literals are not there.
-func match(t catalog.Template, value string) (parts map[string]string, ok bool) {
-	parts = map[string]string{}
+func match(t catalog.Template, value string) (r read, ok bool) {
 	for i, p := range t {
 		if p.Name == "" {
 			rest, found := strings.CutPrefix(value, p.Literal)
 			if !found {
-				return nil, false
+				return read{}, false
 			}
 			value = rest
 			continue
@@ -238,12 +243,20 @@ func match(t catalog.Template, value string) (parts map[string]string, ok bool) 
 		if i+1 < len(t) {
 			end = strings.Index(value, t[i+1].Literal)
 			if end < 0 {
-				return nil, false
+				return read{}, false
 			}
 		}
-		parts[p.Name], value = value[:end], value[end:]
+		switch p.Name {
+		case catalog.PartSignature:
+			r.signature = value[:end]
+		case catalog.PartTimestamp:
+			r.timestamp = value[:end]
+		case catalog.PartID:
+			r.id = value[:end]
+		}
+		value = value[end:]
 	}
-	return parts, value == ""
+	return r, value == ""
 }
 
 // entries splits a signature header into the values it holds.
@@ -329,26 +342,54 @@ type presented struct {
 // value template (or the ed25519 one) reads, with its id and timestamp.
 func (s *HMAC) presented(body []byte, h http.Header) []presented {
 	var out []presented
-	for _, e := range s.entries(h.Get(s.spec.Header)) {
-		p := presented{values: values{body: body, header: h, id: h.Get(s.spec.IDHeader), timestamp: h.Get(s.spec.TimestampHeader)}}
-		parts, ok := match(s.spec.Value, e)
+	s.eachPresented(body, h, func(p presented) bool {
+		out = append(out, p)
+		return true
+	})
+	return out
+}
+
+// eachPresented calls f with each signature presented until f returns false; Verify
+// reads them this way, without building a list.
+func (s *HMAC) eachPresented(body []byte, h http.Header, f func(presented) bool) {
+	header := h.Get(s.spec.Header)
+	one := s.spec.Separator == ""
+	for header != "" {
+		var e string
+		if one {
+			e, header = strings.TrimSpace(header), ""
+		} else {
+			var found bool
+			if e, header, found = strings.Cut(header, s.spec.Separator); !found {
+				header = ""
+			}
+			if e = strings.TrimSpace(e); e == "" {
+				continue
+			}
+		}
+		p := presented{values: values{body: body, header: h}}
+		t := s.spec.Value
+		r, ok := match(t, e)
 		if !ok && s.spec.Ed25519Value != nil {
-			parts, ok = match(s.spec.Ed25519Value, e)
+			t = s.spec.Ed25519Value
+			r, ok = match(t, e)
 			p.ed25519 = ok
 		}
 		if !ok {
 			continue
 		}
-		p.sig = parts[catalog.PartSignature]
-		if id, ok := parts[catalog.PartID]; ok {
-			p.id = id
+		p.sig = r.signature
+		p.id, p.timestamp = r.id, r.timestamp
+		if !t.Has(catalog.PartID) && s.spec.IDHeader != "" {
+			p.id = h.Get(s.spec.IDHeader)
 		}
-		if ts, ok := parts[catalog.PartTimestamp]; ok {
-			p.timestamp = ts
+		if !t.Has(catalog.PartTimestamp) && s.spec.TimestampHeader != "" {
+			p.timestamp = h.Get(s.spec.TimestampHeader)
 		}
-		out = append(out, p)
+		if !f(p) {
+			return
+		}
 	}
-	return out
 }
 
 // timestampName says where the timestamp travels, for messages.
@@ -387,16 +428,22 @@ func (s *HMAC) Verify(body []byte, h http.Header, k Keys, o VerifyOptions) (Resu
 	if r, missing := s.missingValues(h); missing {
 		return r, nil
 	}
-	var matched *presented
-	for _, p := range s.presented(body, h) {
+	var matched presented
+	var refused *Result
+	found := false
+	s.eachPresented(body, h, func(p presented) bool {
 		if s.spec.Timestamped() {
 			if _, err := strconv.ParseInt(p.timestamp, 10, 64); err != nil {
-				return invalid("%s %q is not Unix seconds", s.timestampName(), p.timestamp), nil
+				r := invalid("%s %q is not Unix seconds", s.timestampName(), p.timestamp)
+				refused = &r
+				return false
 			}
 		}
 		content, err := s.content(p.values)
 		if err != nil {
-			return invalid("%v, which the signature covers", err), nil
+			r := invalid("%v, which the signature covers", err)
+			refused = &r
+			return false
 		}
 		ok := false
 		switch {
@@ -417,11 +464,15 @@ func (s *HMAC) Verify(body []byte, h http.Header, k Keys, o VerifyOptions) (Resu
 			}
 			ok = hmac.Equal([]byte(p.sig), enc)
 		}
-		if ok && matched == nil {
-			matched = &p
+		if ok {
+			matched, found = p, true
 		}
-	}
-	if matched == nil {
+		return !found
+	})
+	switch {
+	case refused != nil:
+		return *refused, nil
+	case !found:
 		return s.mismatch(body, h, k), nil
 	}
 	if s.spec.Timestamped() {
@@ -573,11 +624,11 @@ func (s *HMAC) malformed(_ []byte, h http.Header, _ Keys) string {
 			}
 			continue
 		}
-		if parts, ok := match(s.spec.Value, e); ok && s.wellFormed(parts[catalog.PartSignature]) {
+		if r, ok := match(s.spec.Value, e); ok && s.wellFormed(r.signature) {
 			return ""
 		}
-		if parts, ok := match(s.spec.Ed25519Value, e); ok && s.spec.Ed25519Value != nil {
-			if b, err := base64.StdEncoding.DecodeString(parts[catalog.PartSignature]); err == nil && len(b) == 64 {
+		if r, ok := match(s.spec.Ed25519Value, e); ok && s.spec.Ed25519Value != nil {
+			if b, err := base64.StdEncoding.DecodeString(r.signature); err == nil && len(b) == ed25519.SignatureSize {
 				return ""
 			}
 		}
@@ -610,8 +661,8 @@ func (s *HMAC) rewrite(e, sig string) string {
 	if prefix, ok := s.prefix(); ok {
 		return prefix + sig
 	}
-	parts, _ := match(s.spec.Value, e)
-	return render(s.spec.Value, sig, values{id: parts[catalog.PartID], timestamp: parts[catalog.PartTimestamp]})
+	r, _ := match(s.spec.Value, e)
+	return render(s.spec.Value, sig, values{id: r.id, timestamp: r.timestamp})
 }
 
 // core is the signature an entry carries: after the prefix (or another one a sender
@@ -621,8 +672,8 @@ func (s *HMAC) core(e string) (core, otherPrefix string, hasPrefix, ok bool) {
 		core, otherPrefix, hasPrefix = splitSignature(e, prefix)
 		return core, otherPrefix, hasPrefix, true
 	}
-	parts, ok := match(s.spec.Value, e)
-	return parts[catalog.PartSignature], "", true, ok
+	r, ok := match(s.spec.Value, e)
+	return r.signature, "", true, ok
 }
 
 func (s *HMAC) misformatted(d *diagnoser, body []byte) (Finding, bool) {
