@@ -261,19 +261,32 @@ func match(t catalog.Template, value string) (r read, ok bool) {
 
 // entries splits a signature header into the values it holds.
 func (s *HMAC) entries(header string) []string {
-	switch s.spec.Separator {
-	case "":
-		return []string{strings.TrimSpace(header)}
-	case " ":
-		return strings.Fields(header)
-	}
 	var out []string
-	for _, e := range strings.Split(header, s.spec.Separator) {
-		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, e)
+	s.eachEntry(header, func(e string) bool {
+		out = append(out, e)
+		return true
+	})
+	return out
+}
+
+// eachEntry calls f with each value a signature header holds, trimmed, until f
+// returns false: the whole header, or its parts between separators (" " is any run of
+// spaces and tabs, as strings.Fields splits).
+func (s *HMAC) eachEntry(header string, f func(string) bool) {
+	cut := s.spec.Separator
+	if cut == " " {
+		cut = " \t"
+	}
+	for header != "" {
+		e := header
+		header = ""
+		if i := strings.IndexAny(e, cut); cut != "" && i >= 0 {
+			e, header = e[:i], e[i+1:]
+		}
+		if e = strings.TrimSpace(e); e != "" && !f(e) {
+			return
 		}
 	}
-	return out
 }
 
 // Sign implements Scheme. A fresh id and the current time stand in for unpinned ones;
@@ -352,21 +365,7 @@ func (s *HMAC) presented(body []byte, h http.Header) []presented {
 // eachPresented calls f with each signature presented until f returns false; Verify
 // reads them this way, without building a list.
 func (s *HMAC) eachPresented(body []byte, h http.Header, f func(presented) bool) {
-	header := h.Get(s.spec.Header)
-	one := s.spec.Separator == ""
-	for header != "" {
-		var e string
-		if one {
-			e, header = strings.TrimSpace(header), ""
-		} else {
-			var found bool
-			if e, header, found = strings.Cut(header, s.spec.Separator); !found {
-				header = ""
-			}
-			if e = strings.TrimSpace(e); e == "" {
-				continue
-			}
-		}
+	s.eachEntry(h.Get(s.spec.Header), func(e string) bool {
 		p := presented{values: values{body: body, header: h}}
 		t := s.spec.Value
 		r, ok := match(t, e)
@@ -376,7 +375,7 @@ func (s *HMAC) eachPresented(body []byte, h http.Header, f func(presented) bool)
 			p.ed25519 = ok
 		}
 		if !ok {
-			continue
+			return true
 		}
 		p.sig = r.signature
 		p.id, p.timestamp = r.id, r.timestamp
@@ -386,10 +385,8 @@ func (s *HMAC) eachPresented(body []byte, h http.Header, f func(presented) bool)
 		if !t.Has(catalog.PartTimestamp) && s.spec.TimestampHeader != "" {
 			p.timestamp = h.Get(s.spec.TimestampHeader)
 		}
-		if !f(p) {
-			return
-		}
-	}
+		return f(p)
+	})
 }
 
 // timestampName says where the timestamp travels, for messages.
