@@ -30,7 +30,7 @@ const (
 )
 
 // Schemes lists the scheme names a provider may use.
-var Schemes = []string{SchemeHMACSHA256, SchemeIroncladRSA, SchemeHeaderToken, SchemeOneflowSHA1, SchemeStandardWebhooks}
+var Schemes = []string{SchemeHMAC, SchemeHMACSHA256, SchemeIroncladRSA, SchemeHeaderToken, SchemeOneflowSHA1, SchemeStandardWebhooks}
 
 // Catalog is the set of known providers.
 type Catalog struct {
@@ -92,6 +92,19 @@ type Scheme struct {
 	// Field is the body field holding Oneflow's signature; IDField the field it signs.
 	Field   string `json:"field,omitempty"`
 	IDField string `json:"id_field,omitempty"`
+
+	// The declarative HMAC scheme's keys (name "hmac"; see HMACSpec, which holds them
+	// checked and with their defaults).
+	Signed          string   `json:"signed,omitempty"`
+	Algorithm       string   `json:"algorithm,omitempty"`
+	Key             string   `json:"key,omitempty"`
+	Value           string   `json:"value,omitempty"`
+	Separator       string   `json:"separator,omitempty"`
+	TimestampHeader string   `json:"timestamp_header,omitempty"`
+	IDHeader        string   `json:"id_header,omitempty"`
+	Tolerance       Duration `json:"tolerance,omitempty"`
+	IDPrefix        string   `json:"id_prefix,omitempty"`
+	Ed25519Value    string   `json:"ed25519_value,omitempty"`
 }
 
 // Header is a delivery header; Value may hold {type}, {id} and {delivery_time}.
@@ -351,6 +364,9 @@ func (p *Provider) check() error {
 	}
 	if !known {
 		return fmt.Errorf("provider %s: unknown scheme %q (one of %s)", p.ID, p.Scheme.Name, strings.Join(Schemes, ", "))
+	}
+	if _, _, err := p.Scheme.HMAC(); err != nil {
+		return fmt.Errorf("provider %s: %w", p.ID, err)
 	}
 	if p.Success.Rule != "2xx" && p.Success.Rule != "200" {
 		return fmt.Errorf("provider %s: success rule must be \"2xx\" or \"200\"", p.ID)

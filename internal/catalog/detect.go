@@ -72,11 +72,11 @@ func (c *Catalog) Detect(h http.Header, doc any) (*Provider, error) {
 
 // identifyingHeader is a header only this provider sends (its signature header), or "".
 func (p *Provider) identifyingHeader() string {
-	switch p.Scheme.Name {
-	case SchemeHMACSHA256, SchemeIroncladRSA:
+	if spec, ok, err := p.Scheme.HMAC(); ok && err == nil {
+		return spec.Header
+	}
+	if p.Scheme.Name == SchemeIroncladRSA {
 		return p.Scheme.Header
-	case SchemeStandardWebhooks:
-		return "webhook-signature"
 	}
 	return ""
 }

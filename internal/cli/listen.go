@@ -193,6 +193,9 @@ checked with whk's local test key unless --public-key is given, so that
 			}
 			opts.IO, opts.Catalog, opts.AuthHeader = f.IOStreams, c, kf.AuthHeader
 			opts.Now, opts.HTTPClient = f.Now, f.HTTPClient()
+			if !cmd.Flags().Changed("tolerance") {
+				opts.Tolerance = 0 // the scheme's own: its catalog tolerance, else the default
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

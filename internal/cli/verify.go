@@ -86,6 +86,9 @@ a missing secret or key).`,
 			if opts.Tolerance <= 0 {
 				return cmdutil.WithHint(fmt.Errorf("--tolerance must be positive, got %s", opts.Tolerance), "use a Go duration such as 5m or 1h")
 			}
+			if !cmd.Flags().Changed("tolerance") {
+				opts.Tolerance = 0 // the scheme's own: its catalog tolerance, else the default
+			}
 			opts.HasSignature = cmd.Flags().Changed("signature")
 			opts.AuthHeader = keys.AuthHeader
 			switch {

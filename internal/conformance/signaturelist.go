@@ -20,6 +20,9 @@ func (r *runner) signatureList(ctx context.Context) Result {
 	if f.ListSeparator == "" {
 		return skip("not applicable: the %s scheme carries one signature, not a list", r.o.Scheme.Name())
 	}
+	if f.UnknownEntry == "" {
+		return skip("not applicable: the %s scheme's list entries carry no version for whk to make an unknown one", r.o.Scheme.Name())
+	}
 	e := r.base()
 	d, err := r.build(e)
 	if err != nil {
@@ -35,7 +38,7 @@ func (r *runner) signatureList(ctx context.Context) Result {
 	if valid == "" {
 		return fail("whk's delivery has no %s header to list", f.Header)
 	}
-	version, _, _ := strings.Cut(f.UnknownEntry, ",")
+	version := f.UnknownEntry[:strings.IndexAny(f.UnknownEntry, ",=")]
 	what := f.Header + " listing an unknown " + version + " entry first and the valid signature last"
 	return r.expectAcknowledged(ctx, e.Type+" (signature list)", d, what, func(a Answer) string {
 		return "rejected with " + describe(a) + "; check every entry of the list and skip versions you do not know, do not read only the first"

@@ -24,6 +24,7 @@ const (
 	CauseMissingPrefix    Cause = "missing-prefix"
 	CauseMalformed        Cause = "malformed-signature"
 	CauseWhsecSecret      Cause = "whsec-secret"
+	CauseKeyForm          Cause = "key-form"
 	CauseSecretWhitespace Cause = "secret-whitespace"
 	CauseOtherScheme      Cause = "other-scheme"
 	CauseTokenHeader      Cause = "token-header"

@@ -5,9 +5,12 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -39,9 +42,18 @@ func TestEverySchemeStatesItsFacts(t *testing.T) {
 	}
 	secret := []byte("whsec_" + base64.StdEncoding.EncodeToString([]byte("a test secret of some length")))
 	now := time.Unix(1781000000, 0)
+	// One provider per scheme name, and each scheme of the guide's examples (the
+	// declarative HMAC scheme has no built-in provider of its own).
+	cases := map[string]*catalog.Provider{}
 	for _, name := range catalog.Schemes {
+		cases[name] = providerUsing(t, name)
+	}
+	for _, p := range exampleSchemes(t) {
+		cases["example "+p.ID] = p
+	}
+	for _, name := range slices.Sorted(maps.Keys(cases)) {
+		p := cases[name]
 		t.Run(name, func(t *testing.T) {
-			p := providerUsing(t, name)
 			s, err := For(p, "")
 			if err != nil {
 				t.Fatal(err)
@@ -160,11 +172,12 @@ func TestEverySchemeStatesItsFacts(t *testing.T) {
 			}
 
 			// ListSeparator and UnknownEntry: an unknown entry before the valid one is
-			// skipped; alone it does not verify.
-			if (f.ListSeparator == "") != (f.UnknownEntry == "") || (f.ListSeparator != "" && f.Header == "") {
-				t.Fatalf("ListSeparator %q and UnknownEntry %q go together, in a header", f.ListSeparator, f.UnknownEntry)
+			// skipped; alone it does not verify. A list whose entries carry no version
+			// has no unknown entry.
+			if (f.UnknownEntry != "" && f.ListSeparator == "") || (f.ListSeparator != "" && f.Header == "") {
+				t.Fatalf("UnknownEntry %q needs a ListSeparator (%q), in a header", f.UnknownEntry, f.ListSeparator)
 			}
-			if f.ListSeparator != "" {
+			if f.UnknownEntry != "" {
 				listed := h.Clone()
 				listed.Set(f.Header, f.UnknownEntry+f.ListSeparator+h.Get(f.Header))
 				if got := status(signed.Body, listed, opts); got != StatusValid {
@@ -303,16 +316,31 @@ func TestNilSchemeHasNoFacts(t *testing.T) {
 	}
 }
 
-// providerUsing is the first built-in provider whose scheme is name.
+// providerUsing is the first built-in provider whose scheme is name, else the first of
+// the guide's examples.
 func providerUsing(t *testing.T, name string) *catalog.Provider {
 	t.Helper()
-	for _, p := range catalog.MustBuiltin().Providers() {
+	for _, p := range append(catalog.MustBuiltin().Providers(), exampleSchemes(t)...) {
 		if p.Scheme.Name == name {
 			return p
 		}
 	}
-	t.Fatalf("no built-in provider uses the %s scheme: add one", name)
+	t.Fatalf("no built-in or example provider uses the %s scheme: add one", name)
 	return nil
+}
+
+// exampleSchemesDir holds the schemes docs/guides/custom-catalog.md writes as data.
+const exampleSchemesDir = "../../docs/examples/schemes"
+
+// exampleSchemes are the providers of exampleSchemesDir, in file order.
+func exampleSchemes(t *testing.T) []*catalog.Provider {
+	t.Helper()
+	c, err := catalog.Load(exampleSchemesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtin := len(catalog.MustBuiltin().Providers())
+	return c.Providers()[builtin:]
 }
 
 // strip removes the signature where Facts says it is, and returns its value.
@@ -347,4 +375,27 @@ func addField(t *testing.T, body []byte) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+func TestUnknownEntryFollowsTheValueForm(t *testing.T) {
+	tests := []struct {
+		name, value, separator, encoding, want string
+	}{
+		{"standard webhooks", "v1,{signature}", " ", "base64", "v2,Zm9yIGEgZnV0dXJlIHZlcnNpb24gb2YgdGhlIHNjaGVtZQ=="},
+		{"equals form, hex", "v3={signature}", ",", "hex", "v4=" + hex.EncodeToString([]byte("for a future version of the scheme"))},
+		{"no version", "{signature}", " ", "hex", ""},
+		{"one value", "v1,{signature}", "", "base64", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := NewHMAC(catalog.Scheme{Name: catalog.SchemeHMAC, Signed: "{body}", Algorithm: "sha256", Key: "raw",
+				Encoding: tt.encoding, Header: "X-Sig", Value: tt.value, Separator: tt.separator})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.(Described).Facts().UnknownEntry; got != tt.want {
+				t.Errorf("UnknownEntry %q, want %q", got, tt.want)
+			}
+		})
+	}
 }

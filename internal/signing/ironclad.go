@@ -25,8 +25,8 @@ type Ironclad struct {
 }
 
 func init() {
-	register(catalog.SchemeIroncladRSA, func(s catalog.Scheme, _ string) Scheme {
-		return &Ironclad{Header: orDefault(s.Header, "X-Ironclad-Webhook-Verification"), EventIDHeader: orDefault(s.EventIDHeader, "X-Ironclad-Webhook-Event-Id")}
+	register(catalog.SchemeIroncladRSA, func(s catalog.Scheme, _ string) (Scheme, error) {
+		return &Ironclad{Header: orDefault(s.Header, "X-Ironclad-Webhook-Verification"), EventIDHeader: orDefault(s.EventIDHeader, "X-Ironclad-Webhook-Event-Id")}, nil
 	})
 }
 

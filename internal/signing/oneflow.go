@@ -24,8 +24,8 @@ type Oneflow struct {
 }
 
 func init() {
-	register(catalog.SchemeOneflowSHA1, func(s catalog.Scheme, _ string) Scheme {
-		return &Oneflow{Field: orDefault(s.Field, "signature"), IDField: orDefault(s.IDField, "callback_id")}
+	register(catalog.SchemeOneflowSHA1, func(s catalog.Scheme, _ string) (Scheme, error) {
+		return &Oneflow{Field: orDefault(s.Field, "signature"), IDField: orDefault(s.IDField, "callback_id")}, nil
 	})
 }
 

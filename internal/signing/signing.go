@@ -33,10 +33,13 @@ type Keys struct {
 // Params pin the values a scheme signs besides the body, so output is reproducible.
 // Zero values get fresh random ones (and Timestamp the current time).
 type Params struct {
-	ID        string    // Standard Webhooks webhook-id
-	Timestamp time.Time // Standard Webhooks webhook-timestamp
+	ID        string    // {id} of an HMAC scheme (Standard Webhooks webhook-id)
+	Timestamp time.Time // {timestamp} of an HMAC scheme (Standard Webhooks webhook-timestamp)
 	Nonce     string    // Ironclad nonce
 	EventID   string    // Ironclad X-Ironclad-Webhook-Event-Id
+	// Header holds the values of the {header:Name} parts an HMAC scheme signs besides
+	// its id and timestamp headers; signing fails when one is missing.
+	Header http.Header
 }
 
 // Signed is what a provider would send: the headers to attach and the body (which only
@@ -49,7 +52,7 @@ type Signed struct {
 // VerifyOptions tune checks that depend on time.
 type VerifyOptions struct {
 	Now       time.Time
-	Tolerance time.Duration // Standard Webhooks timestamp window; 0 means DefaultTolerance
+	Tolerance time.Duration // timestamp window; 0 means the scheme's own (catalog tolerance, else DefaultTolerance)
 }
 
 // DefaultTolerance is the Standard Webhooks reference libraries' timestamp window.
@@ -98,14 +101,22 @@ func For(p *catalog.Provider, authHeader string) (Scheme, error) {
 	if !ok {
 		return nil, fmt.Errorf("provider %s: unknown scheme %q", p.ID, p.Scheme.Name)
 	}
-	return build(p.Scheme, authHeader), nil
+	s, err := build(p.Scheme, authHeader)
+	if err != nil {
+		return nil, fmt.Errorf("provider %s: %w", p.ID, err)
+	}
+	return s, nil
 }
 
 // registry builds each scheme from its catalog entry; every scheme file registers its
 // own, so adding a scheme touches that file (and catalog.Schemes) only.
-var registry = map[string]func(s catalog.Scheme, authHeader string) Scheme{}
+var registry = map[string]builder{}
 
-func register(name string, build func(s catalog.Scheme, authHeader string) Scheme) {
+// builder makes a scheme from its catalog entry; a description the catalog did not
+// check (one built in code) may be refused.
+type builder func(s catalog.Scheme, authHeader string) (Scheme, error)
+
+func register(name string, build builder) {
 	registry[name] = build
 }
 

@@ -227,9 +227,13 @@ func TestStandardWebhooksTolerance(t *testing.T) {
 			t.Errorf("%s: %+v", tt.name, r)
 		}
 	}
-	// Key rotation: the matching signature may be anywhere in the list.
-	h.Set("webhook-signature", "v1,AAAA "+h.Get("webhook-signature"))
-	if r, _ := s.Verify([]byte("{}"), h, k, VerifyOptions{Now: ts}); !r.Valid {
-		t.Errorf("rotation: %+v", r)
+	// Key rotation: the matching signature may be anywhere in the list, after any run
+	// of spaces or tabs.
+	sig := h.Get("webhook-signature")
+	for _, list := range []string{"v1,AAAA " + sig, "v1,AAAA  \t" + sig + " v1,BBBB", " " + sig} {
+		h.Set("webhook-signature", list)
+		if r, _ := s.Verify([]byte("{}"), h, k, VerifyOptions{Now: ts}); !r.Valid {
+			t.Errorf("rotation %q: %+v", list, r)
+		}
 	}
 }

@@ -18,8 +18,8 @@ type Token struct {
 }
 
 func init() {
-	register(catalog.SchemeHeaderToken, func(s catalog.Scheme, authHeader string) Scheme {
-		return &Token{Header: orDefault(authHeader, orDefault(s.Header, "X-Webhook-Token"))}
+	register(catalog.SchemeHeaderToken, func(s catalog.Scheme, authHeader string) (Scheme, error) {
+		return &Token{Header: orDefault(authHeader, orDefault(s.Header, "X-Webhook-Token"))}, nil
 	})
 }
 
