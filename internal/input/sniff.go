@@ -90,4 +90,3 @@ func opensWithLog(data []byte) bool {
 	data = bytes.TrimLeft(data[1:], " \t\r\n")
 	return len(data) > 0 && data[0] == '{'
 }
-

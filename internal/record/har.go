@@ -120,71 +120,90 @@ type HAREntryResult struct {
 var ErrNotHAR = errors.New("not a HAR document")
 
 // ParseHAR reads every entry of a HAR document. An entry that is not a delivery has
-// Err set; the document itself failing to parse (not JSON, no log.entries array) is
-// the error returned, in one line.
+// Err set; the document itself failing to parse (not JSON, cut short, no log.entries
+// array) is the error returned, in one line.
 func ParseHAR(b []byte) ([]HAREntryResult, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := harOpen(dec, '{', "the document"); err != nil {
-		return nil, err
-	}
+	var out []HAREntryResult
 	found := false
-	for dec.More() {
-		key, err := harKey(dec)
-		if err != nil {
-			return nil, err
-		}
+	err := harObject(dec, "the document", func(key string) (bool, error) {
 		if key != "log" {
-			if err := harSkip(dec); err != nil {
-				return nil, err
-			}
-			continue
+			return false, nil
 		}
 		found = true
-		out, err := harLog(dec, b)
-		if err != nil {
-			return nil, err
-		}
-		return out, nil
+		return true, harObject(dec, "log", func(key string) (bool, error) {
+			if key != "entries" {
+				return false, nil
+			}
+			var err error
+			out, err = harEntries(dec, b)
+			return true, err
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
-	if !found {
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: more after the document", ErrNotHAR)
+	}
+	switch {
+	case !found:
 		return nil, fmt.Errorf("%w: no \"log\" member", ErrNotHAR)
+	case out == nil:
+		return nil, fmt.Errorf("%w: log has no \"entries\"", ErrNotHAR)
 	}
-	return nil, nil
+	return out, nil
 }
 
-// harLog reads the log object up to and including its entries.
-func harLog(dec *json.Decoder, b []byte) ([]HAREntryResult, error) {
-	if err := harOpen(dec, '{', "log"); err != nil {
-		return nil, err
+// harObject reads the object what names, calling member with each key: it reads the
+// member's value and says so, or leaves it to be skipped.
+func harObject(dec *json.Decoder, what string, member func(key string) (bool, error)) error {
+	if err := harOpen(dec, '{', what); err != nil {
+		return err
 	}
 	for dec.More() {
 		key, err := harKey(dec)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if key != "entries" {
+		read, err := member(key)
+		if err != nil {
+			return err
+		}
+		if !read {
 			if err := harSkip(dec); err != nil {
-				return nil, err
+				return err
 			}
-			continue
 		}
-		if err := harOpen(dec, '[', "log.entries"); err != nil {
-			return nil, err
-		}
-		var out []HAREntryResult
-		for dec.More() {
-			line := lineAt(b, dec.InputOffset())
-			var e HAREntry
-			if err := dec.Decode(&e); err != nil {
-				return nil, fmt.Errorf("HAR entry %d (line %d): %w", len(out)+1, line, harJSONErr(err))
-			}
-			r := HAREntryResult{N: len(out) + 1, Line: line}
-			r.Record, r.Err = e.Delivery()
-			out = append(out, r)
-		}
-		return out, nil
 	}
-	return nil, fmt.Errorf("%w: log has no \"entries\"", ErrNotHAR)
+	return harClose(dec)
+}
+
+// harEntries reads log.entries.
+func harEntries(dec *json.Decoder, b []byte) ([]HAREntryResult, error) {
+	if err := harOpen(dec, '[', "log.entries"); err != nil {
+		return nil, err
+	}
+	out := []HAREntryResult{}
+	for dec.More() {
+		line := lineAt(b, dec.InputOffset())
+		var e HAREntry
+		if err := dec.Decode(&e); err != nil {
+			return nil, fmt.Errorf("HAR entry %d (line %d): %w", len(out)+1, line, harJSONErr(err))
+		}
+		r := HAREntryResult{N: len(out) + 1, Line: line}
+		r.Record, r.Err = e.Delivery()
+		out = append(out, r)
+	}
+	return out, harClose(dec)
+}
+
+// harClose reads the end of an object or array.
+func harClose(dec *json.Decoder) error {
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("%w: %v", ErrNotHAR, harJSONErr(err))
+	}
+	return nil
 }
 
 // lineAt is the 1-based line of the first value after off (the decoder's offset points
