@@ -99,7 +99,10 @@ a missing secret or key).`,
 				rec, err := record.ParseRequest(b)
 				if err != nil {
 					hint := "pass a delivery record from 'whk listen --record', a raw HTTP/1.1 request or a HAR capture"
-					if record.IsHAR(b) {
+					switch {
+					case errors.Is(err, record.ErrNotHAR):
+						hint = "save the capture again from the dev tools or proxy: whk reads HAR 1.2"
+					case record.IsHAR(b):
 						hint = "export a HAR that holds the webhook's request alone, or replay or validate the whole capture"
 					}
 					return cmdutil.WithHint(fmt.Errorf("%s: %w", request, err), hint)

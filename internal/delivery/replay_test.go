@@ -336,7 +336,7 @@ func TestLoadItemsSources(t *testing.T) {
 		{"a bad NDJSON line", "bad.ndjson", "{}\n{nope\n", "bad.ndjson:2", "not JSON"},
 		{"provider not detected", "unknown.json", `{"hello":"world"}`, "unknown.json", "pass -p"},
 		{"record of a GET without a provider", "get.json", `{"kind":"delivery","method":"GET","headers":{},"body":"aGk="}`, "get.json", "the body is not JSON"},
-		{"a HAR cut short", "cut.har", `{"log":{"entries":[{"request":`, "cut.har", "HAR entry 1 (line 1): unexpected EOF"},
+		{"a HAR cut short", "cut.har", `{"log":{"entries":[{"request":`, "cut.har", "not a HAR document: entry 1 (line 1): unexpected EOF"},
 		{"over the size limit", "big.json", `{"id":"` + strings.Repeat("x", 100) + `"}`, "big.json", "larger than 64 bytes"},
 		// An NDJSON file is read line by line: the limit bounds a line, not the log.
 		{"a log line over the size limit", "long.ndjson", "{}\n{\"id\":\"" + strings.Repeat("x", 100) + "\"}\n", "long.ndjson:2", "larger than 64 bytes"},

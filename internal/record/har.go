@@ -189,7 +189,7 @@ func harEntries(dec *json.Decoder, b []byte) ([]HAREntryResult, error) {
 		line := lineAt(b, dec.InputOffset())
 		var e HAREntry
 		if err := dec.Decode(&e); err != nil {
-			return nil, fmt.Errorf("HAR entry %d (line %d): %w", len(out)+1, line, harJSONErr(err))
+			return nil, fmt.Errorf("%w: entry %d (line %d): %v", ErrNotHAR, len(out)+1, line, harJSONErr(err))
 		}
 		r := HAREntryResult{N: len(out) + 1, Line: line}
 		r.Record, r.Err = e.Delivery()

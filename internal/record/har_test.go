@@ -110,8 +110,8 @@ func TestParseHARBad(t *testing.T) {
 		{"log not an object", `{"log":[]}`, "not a HAR document: log is not an object"},
 		{"no entries", `{"log":{"version":"1.2"}}`, `not a HAR document: log has no "entries"`},
 		{"no log", `{"version":"1.2"}`, `not a HAR document: no "log" member`},
-		{"an entry cut short", `{"log":{"entries":[{"request":{"method":"POST"`, "HAR entry 1 (line 1): unexpected EOF"},
-		{"an entry of the wrong shape", `{"log":{"entries":[{"request":{"method":7}}]}}`, "HAR entry 1 (line 1): json: cannot unmarshal number"},
+		{"an entry cut short", `{"log":{"entries":[{"request":{"method":"POST"`, "not a HAR document: entry 1 (line 1): unexpected EOF"},
+		{"an entry of the wrong shape", `{"log":{"entries":[{"request":{"method":7}}]}}`, "not a HAR document: entry 1 (line 1): json: cannot unmarshal number"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseHAR([]byte(tt.in))
