@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/whk-cli/whk/internal/input"
+	"github.com/whk-cli/whk/internal/jsontree"
 )
 
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) is how browsers' dev tools
@@ -331,7 +333,7 @@ func NewHAREntry(r *Record, origin string, wait time.Duration) *HAREntry {
 	q.Method, q.URL, q.HTTPVersion = r.Method, origin+r.Path, "HTTP/1.1"
 	q.Cookies, q.Headers, q.QueryString = []HARNameValue{}, harHeaders(r.Headers), []HARNameValue{}
 	if u, err := url.Parse(q.URL); err == nil {
-		for _, k := range sortedKeys(u.Query()) {
+		for _, k := range slices.Sorted(maps.Keys(u.Query())) {
 			for _, v := range u.Query()[k] {
 				q.QueryString = append(q.QueryString, HARNameValue{k, v})
 			}
@@ -380,21 +382,12 @@ func harText(b []byte) (text, encoding string) {
 
 func harHeaders(h http.Header) []HARNameValue {
 	out := []HARNameValue{}
-	for _, k := range sortedKeys(h) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			out = append(out, HARNameValue{k, v})
 		}
 	}
 	return out
-}
-
-func sortedKeys[M ~map[string][]string](m M) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // HARHead and HARTail enclose the entries of a HAR document listen writes: the head,
@@ -411,15 +404,7 @@ const HARTail = "\n]}}\n"
 
 // MarshalHAREntry encodes an entry on one line, without HTML escaping (bodies stay
 // readable).
-func MarshalHAREntry(e *HAREntry) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(e); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
+func MarshalHAREntry(e *HAREntry) ([]byte, error) { return jsontree.Marshal(e) }
 
 // IsHAR says whether b is a HAR document, by its opening (input.Sniff).
 func IsHAR(b []byte) bool { return input.Sniff(b) == input.HAR }

@@ -146,8 +146,13 @@ func (c *Checker) judgeRecord(r Result, it Item, rec *record.Record) Result {
 	v := c.Judge(Body{Data: rec.Body, Header: rec.Headers, Hint: rec.Provider})
 	if v.notJSON {
 		p := &v.Errors[0]
-		p.Pointer, p.Line = "/body", it.Line
-		p.Message = "recorded body: " + p.Message
+		p.Line = it.Line
+		if it.rec != nil {
+			// A HAR entry: the body is its request's postData.text, not a member.
+			p.Message = "request body: " + p.Message
+		} else {
+			p.Pointer, p.Message = "/body", "recorded body: "+p.Message
+		}
 	}
 	// Problems inside a base64 body cannot be traced to a line of the record.
 	c.report(&r, v, Item{Source: it.Source, Line: it.Line}, nil)

@@ -493,3 +493,15 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// A HAR entry whose body is not JSON says so of the request body, at the entry's line.
+func TestHAREntryNotJSON(t *testing.T) {
+	items := harItems("c.har", []byte("{\"log\":{\"entries\":[\n"+`{"request":{"method":"POST","url":"http://x/","headers":[],"postData":{"mimeType":"text/plain","text":"hello"}}}`+"\n]}}"))
+	if len(items) != 1 {
+		t.Fatalf("%d items", len(items))
+	}
+	r := NewChecker(Options{Catalog: catalog.MustBuiltin()}).Check(items[0])
+	if r.Valid() || r.Line != 2 || r.Errors[0].Pointer != "" || !strings.HasPrefix(r.Errors[0].Message, "request body: ") || r.Errors[0].Line != 2 {
+		t.Fatalf("%+v", r)
+	}
+}
