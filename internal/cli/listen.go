@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,6 +49,9 @@ type ListenOptions struct {
 	Verbose    bool
 	AuthHeader string
 	Tolerance  time.Duration
+
+	// RecordFormat is dir, ndjson or har; "" goes by the --record path.
+	RecordFormat string
 	// Routes, when given, are the paths served, each with its provider, keys and
 	// forward target (--route, --config).
 	Routes []listener.Route
@@ -100,8 +104,10 @@ own file, atomically, named so that names sort by arrival
 (20260616T143208.123456Z-<run>-000001-clment-review.completed.json). --record with a
 path ending in .ndjson or .jsonl appends one record per line to that log instead, in
 arrival order (an existing log grows, it is never cut), readable by replay and
-validate while listen runs (verify --request takes one of its lines); any other path
-is a directory. Either way
+validate while listen runs (verify --request takes one of its lines). A path ending
+in .har (or --record-format har) writes one HAR 1.2 document, an entry per delivery
+with whk's answer and timings, a whole document after every delivery, for HAR viewers
+and for replay, validate and verify --request. Any other path is a directory. Either way
 every answered request is on disk when listen exits. The CM.com Sign token header shows as
 [redacted] in output and records; secrets are never written.
 
@@ -208,7 +214,9 @@ checked with whk's local test key unless --public-key is given, so that
 	fl.IntVar(&opts.Status, "status", 0, "answer every delivery with this HTTP status `code` (default 200)")
 	fl.BoolVar(&opts.RejectInvalid, "reject-invalid", false, "answer as a careful endpoint: 401 to a bad, missing or uncheckable signature (give --secret or --public-key), 400 to a body that is not JSON")
 	fl.StringVar(&opts.ForwardTo, "forward-to", "", "relay each delivery to `URL` (no scheme means http://) and answer with its status and body")
-	fl.StringVar(&opts.RecordDir, "record", "", "write each delivery record to a file in `DIR`, or append it to a log when the path ends in .ndjson or .jsonl")
+	fl.StringVar(&opts.RecordDir, "record", "", "write each delivery record to a file in `DIR`, or append it to a log when the path ends in .ndjson or .jsonl, or to a HAR when it ends in .har")
+	fl.StringVar(&opts.RecordFormat, "record-format", "", "how --record writes: `dir`, ndjson or har (default: by the path: .ndjson or .jsonl a log, .har a HAR, else a directory)")
+	_ = cmd.RegisterFlagCompletionFunc("record-format", cobra.FixedCompletions(listener.RecordFormats, cobra.ShellCompDirectiveNoFileComp))
 	fl.StringVar(&maxBody, "max-body", "10MiB", "answer 413 to bodies larger than `size`")
 	fl.BoolVar(&opts.JSON, "json", false, "print a ready line, then one delivery record per line")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "show the request headers, and keep the --forward-to app's response headers in the record")
@@ -316,6 +324,12 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		}
 	}
 	o.Addr = cmdutil.ListenAddr(o.Addr, "127.0.0.1")
+	switch {
+	case o.RecordFormat != "" && !slices.Contains(listener.RecordFormats, o.RecordFormat):
+		return cmdutil.WithHint(fmt.Errorf("--record-format %q is not a record format", o.RecordFormat), "use "+strings.Join(listener.RecordFormats, ", "))
+	case o.RecordFormat != "" && o.RecordDir == "":
+		return cmdutil.WithHint(errors.New("--record-format without --record"), "name where to record with --record PATH")
+	}
 	var rec listener.Recorder
 	if o.RecordDir != "" {
 		var err error
@@ -324,9 +338,10 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		firstFailure := func(err error) {
 			fmt.Fprintf(o.IO.ErrOut, "whk: error: a record could not be written (%v); listen goes on, exits 1 and counts the records lost\n", err)
 		}
-		if rec, err = listener.NewRecorder(o.RecordDir, firstFailure); err != nil {
+		v, _, _ := VersionInfo()
+		if rec, err = listener.NewRecorderAs(o.RecordDir, o.RecordFormat, v, firstFailure); err != nil {
 			hint := "pass a writable directory to --record"
-			if listener.IsLogPath(o.RecordDir) {
+			if f := cmp.Or(o.RecordFormat, listener.RecordFormatOf(o.RecordDir)); f != listener.RecordDir {
 				hint = "pass a writable file to --record"
 			}
 			return cmdutil.WithHint(fmt.Errorf("cannot record into %s: %w", o.RecordDir, err), hint)

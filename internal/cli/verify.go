@@ -101,7 +101,14 @@ a missing secret or key).`,
 				}
 				rec, err := record.ParseRequest(b)
 				if err != nil {
-					return cmdutil.WithHint(fmt.Errorf("%s: %w", request, err), "pass a delivery record from 'whk listen --record' or a raw HTTP/1.1 request")
+					hint := "pass a delivery record from 'whk listen --record', a raw HTTP/1.1 request or a HAR capture"
+					switch {
+					case errors.Is(err, record.ErrNotHAR):
+						hint = "save the capture again from the dev tools or proxy: whk reads HAR 1.2"
+					case record.IsHAR(b):
+						hint = "export a HAR that holds the webhook's request alone, or replay or validate the whole capture"
+					}
+					return cmdutil.WithHint(fmt.Errorf("%s: %w", request, err), hint)
 				}
 				opts.Body, opts.RecordProvider, opts.Header = rec.Body, rec.Provider, rec.Headers
 				if opts.Header == nil {
@@ -138,7 +145,7 @@ a missing secret or key).`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Signature, "signature", "", "the signature `VALUE` as the provider sends it (the signature header's value; Oneflow: the body's signature field)")
 	fl.StringArrayVarP(&headers, "header", "H", nil, "a request header, `'Name: value'` (repeatable)")
-	fl.StringVar(&request, "request", "", "read the request from `FILE`: a delivery record or a raw HTTP/1.1 request")
+	fl.StringVar(&request, "request", "", "read the request from `FILE`: a delivery record, a raw HTTP/1.1 request, or a HAR capture holding one delivery")
 	fl.DurationVar(&opts.Tolerance, "tolerance", signing.DefaultTolerance, "Standard Webhooks: how far webhook-timestamp may be from now")
 	fl.BoolVar(&opts.JSON, "json", false, `print {"valid","provider","scheme","reason","hints"} as JSON`)
 	return cmd

@@ -299,19 +299,30 @@ func TestLoadItemsSources(t *testing.T) {
 		`{"kind":"delivery","received_at":"2026-06-16T14:32:08Z","method":"POST","path":"/","headers":{"X-Webhook-Token":["[redacted]"]},"body":"e30=","provider":"cm-sign","duplicate":false}`+"\n")
 	write("a/notes.txt", "ignored")
 	raw := write("raw.http", "POST /hook HTTP/1.1\r\nHost: x\r\nX-Lac-Signature: sha256=00\r\nContent-Type: application/json\r\n\r\n{\"id\":\"evt_2\",\"type\":\"test.ping\"}")
+	// A HAR capture: one item per entry, named by its line; a GET is an item that fails.
+	write("a/capture.har", `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[`+"\n"+
+		`{"request":{"method":"GET","url":"https://x.test/","headers":[]}},`+"\n"+
+		`{"request":{"method":"POST","url":"https://x.test/h","headers":[{"name":":path","value":"/h"},{"name":"x-lac-signature","value":"sha256=00"}],"postData":{"mimeType":"application/json","text":"{\"id\":\"evt_3\",\"type\":\"test.ping\"}"}}}`+"\n]}}")
 	items, err := LoadItems(c, nil, []string{filepath.Join(dir, "a"), raw}, nil, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, it := range items {
+		if it.Err != nil {
+			got = append(got, it.Source[len(dir):]+" "+it.Err.Error())
+			continue
+		}
 		got = append(got, it.Source[len(dir):]+" "+it.Provider.ID)
 	}
-	want := []string{"/a/clment.json clment", "/a/many.ndjson:2 oneflow", "/a/many.ndjson:4 cm-sign", "/raw.http contract-as-code"}
+	want := []string{"/a/capture.har:2 GET / has no body: not a delivery", "/a/capture.har:3 contract-as-code", "/a/clment.json clment", "/a/many.ndjson:2 oneflow", "/a/many.ndjson:4 cm-sign", "/raw.http contract-as-code"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("items %q, want %q", got, want)
 	}
-	if !items[2].Recorded() || items[0].Recorded() || !items[3].Recorded() {
+	if !items[1].Recorded() || items[1].Headers.Get(":path") != "" || string(items[1].Body) != `{"id":"evt_3","type":"test.ping"}` {
+		t.Errorf("the HAR's POST: %+v", items[1])
+	}
+	if !items[4].Recorded() || items[2].Recorded() || !items[5].Recorded() {
 		t.Errorf("recorded flags wrong")
 	}
 	if _, err := LoadItems(c, nil, []string{filepath.Join(dir, "missing")}, nil, 1<<20); err == nil {
@@ -325,6 +336,7 @@ func TestLoadItemsSources(t *testing.T) {
 		{"a bad NDJSON line", "bad.ndjson", "{}\n{nope\n", "bad.ndjson:2", "not JSON"},
 		{"provider not detected", "unknown.json", `{"hello":"world"}`, "unknown.json", "pass -p"},
 		{"record of a GET without a provider", "get.json", `{"kind":"delivery","method":"GET","headers":{},"body":"aGk="}`, "get.json", "the body is not JSON"},
+		{"a HAR cut short", "cut.har", `{"log":{"entries":[{"request":`, "cut.har", "not a HAR document: entry 1 (line 1): unexpected EOF"},
 		{"over the size limit", "big.json", `{"id":"` + strings.Repeat("x", 100) + `"}`, "big.json", "larger than 64 bytes"},
 		// An NDJSON file is read line by line: the limit bounds a line, not the log.
 		{"a log line over the size limit", "long.ndjson", "{}\n{\"id\":\"" + strings.Repeat("x", 100) + "\"}\n", "long.ndjson:2", "larger than 64 bytes"},

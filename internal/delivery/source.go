@@ -55,8 +55,8 @@ func (e *SourceError) Error() string { return e.Source + ": " + e.Err.Error() }
 func (e *SourceError) Unwrap() error { return e.Err }
 
 // LoadItems reads deliveries from files, directories (recursively: *.json, *.ndjson,
-// *.jsonl, skipping hidden directories and anything but regular files, as validate
-// does), NDJSON and "-" for stdin. Each JSON value is a delivery record (from
+// *.jsonl, *.har, skipping hidden directories and anything but regular files, as
+// validate does), NDJSON, HAR captures and "-" for stdin. Each JSON value is a delivery record (from
 // `whk listen --record` or --json) or a plain body; a file may also be a raw HTTP
 // request as captured. listen's {"kind":"ready"} lines are skipped. The provider is
 // catalog.ProviderOf's choice. A source that cannot be read or used becomes an item
@@ -103,7 +103,9 @@ func (l *loader) bad(source string, err error) {
 	l.items = append(l.items, Item{Source: source, Err: err})
 }
 
-// add reads one file's deliveries: one JSON value, NDJSON, or a raw HTTP request.
+// add reads one file's deliveries: one JSON value, NDJSON, a raw HTTP request, or a
+// HAR capture (one item per entry, named by the line it starts on; an entry that is
+// not a delivery, such as a GET without a body, is an item that fails alone).
 func (l *loader) add(source string, b []byte, err error) {
 	if err != nil {
 		l.bad(source, unwrapPathErr(err))
@@ -117,6 +119,20 @@ func (l *loader) add(source string, b []byte, err error) {
 			return
 		}
 		l.item(source, r.Body, r.Headers, "")
+	case input.HAR:
+		entries, err := record.ParseHAR(b)
+		if err != nil {
+			l.bad(source, err)
+			return
+		}
+		for _, e := range entries {
+			at := source + ":" + strconv.Itoa(e.Line)
+			if e.Err != nil {
+				l.bad(at, e.Err)
+				continue
+			}
+			l.item(at, e.Record.Body, e.Record.Headers, e.Record.Provider)
+		}
 	case input.Lines:
 		for _, line := range input.SplitLines(b) {
 			l.json(source+":"+strconv.Itoa(line.N), bytes.TrimSpace(line.Data))

@@ -25,6 +25,10 @@ func TestSniff(t *testing.T) {
 		{"a raw HTTP request", "POST /hook HTTP/1.1\r\nHost: x\r\n\r\n{}", HTTPRequest},
 		{"a raw HTTP request with bare newlines", "POST / HTTP/1.0\nHost: x\n\n{}", HTTPRequest},
 		{"empty", "", Document},
+		{"a HAR as browsers save it", "{\n  \"log\": {\n    \"version\": \"1.2\",", HAR},
+		{"a HAR on one line", `{"log":{"version":"1.2","entries":[]}}` + "\n", HAR},
+		{"a body whose first member is a log line", `{"log":"started"}`, Document},
+		{"a record that has a log member later", `{"kind":"delivery","log":{}}`, Document},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := Sniff([]byte(tt.in)); got != tt.want {
@@ -118,6 +122,7 @@ func TestSizeString(t *testing.T) {
 func FuzzSniff(f *testing.F) {
 	f.Add([]byte("{\"a\":1}\n{\"a\":2}\n"))
 	f.Add([]byte("POST / HTTP/1.1\r\n\r\n"))
+	f.Add([]byte(`{ "log" : {"entries":[]}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		Sniff(b)
 		for _, l := range SplitLines(b) {

@@ -35,11 +35,11 @@ func TestReadFileFIFONoWriter(t *testing.T) {
 	}
 }
 
-// Walk passes regular *.json/*.ndjson/*.jsonl files, in lexical order, and skips
+// Walk passes regular *.json/*.ndjson/*.jsonl/*.har files, in lexical order, and skips
 // hidden directories, other names, FIFOs and links to devices or directories.
 func TestWalk(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"b.json", "a.NDJSON", "c/d.jsonl", ".git/x.json", "c/.cache/y.json", "notes.txt"} {
+	for _, name := range []string{"b.json", "a.NDJSON", "c/d.jsonl", "c/e.HAR", ".git/x.json", "c/.cache/y.json", "notes.txt"} {
 		p := filepath.Join(dir, name)
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, []byte("{}"), 0o600)
@@ -54,7 +54,7 @@ func TestWalk(t *testing.T) {
 		got = append(got, rel)
 		return true
 	}, func(p string, err error) bool { t.Errorf("bad %s: %v", p, err); return true })
-	want := []string{"a.NDJSON", "b.json", "c/d.jsonl", "link.json"}
+	want := []string{"a.NDJSON", "b.json", "c/d.jsonl", "c/e.HAR", "link.json"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("walked %q, want %q", got, want)
 	}

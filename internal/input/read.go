@@ -1,6 +1,6 @@
 // Package input finds and reads deliveries for validate, replay and verify: the
 // directory walk, bounded reads of files and stdin, and sniffing what a file holds
-// (one JSON document, NDJSON lines or a raw HTTP request). It imports nothing of whk,
+// (one JSON document, NDJSON lines, a raw HTTP request or a HAR capture). It imports nothing of whk,
 // so the catalog loader and the key readers can use its bounded reads too.
 package input
 

@@ -13,10 +13,13 @@ func IsStreamName(name string) bool {
 	return ext == ".ndjson" || ext == ".jsonl"
 }
 
+// IsHARName says whether a file is a HAR capture by its extension.
+func IsHARName(name string) bool { return strings.EqualFold(filepath.Ext(name), ".har") }
+
 // IsDeliveryName says whether a file found in a directory holds deliveries: *.json,
-// *.ndjson or *.jsonl, in any case.
+// *.ndjson, *.jsonl or *.har, in any case.
 func IsDeliveryName(name string) bool {
-	return IsStreamName(name) || strings.EqualFold(filepath.Ext(name), ".json")
+	return IsStreamName(name) || IsHARName(name) || strings.EqualFold(filepath.Ext(name), ".json")
 }
 
 // Walk calls file for each delivery file under dir (IsDeliveryName), in lexical order.

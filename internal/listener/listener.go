@@ -283,6 +283,9 @@ func Listen(cfg Config) (*Listener, error) {
 	l := &Listener{cfg: cfg, ln: ln, routes: routes, seen: newSeenSet(cfg.Seen), redact: tokenHeaders(cfg.Catalog, cfg.AuthHeader), secrets: secretsOf(cfg.Catalog, routes), newConns: map[net.Conn]struct{}{}, idleConns: map[net.Conn]struct{}{}, room: make(chan struct{})}
 	l.base = "http://" + dialable(ln.Addr())
 	l.url = l.base + routes[0].path
+	if o, ok := cfg.Recorder.(interface{ setOrigin(string) }); ok {
+		o.setOrigin(l.base) // a HAR entry's URL is absolute
+	}
 	l.hardCtx, l.hardEnd = context.WithCancel(context.Background())
 	l.gate = sync.NewCond(&l.gateMu)
 	return l, nil

@@ -15,7 +15,8 @@ import (
 )
 
 // Recorder writes each delivery's record for listen --record: a DirRecorder (one file
-// per delivery) or a LogRecorder (one line per delivery in an append-only log).
+// per delivery), a LogRecorder (one line per delivery in an append-only log) or a
+// HARRecorder (one entry per delivery in a HAR document).
 type Recorder interface {
 	// Write writes one record and returns the outcome; line is its JSON
 	// (Record.Marshal), with or without the newline a record ends with. Write keeps but
@@ -35,11 +36,49 @@ type Recorder interface {
 func IsLogPath(path string) bool { return input.IsStreamName(path) }
 
 // NewRecorder opens the recorder path names: a LogRecorder for a log (IsLogPath), a
-// DirRecorder with one writer otherwise. firstFailure, when not nil, is called once,
-// with the first record that could not be written.
+// HARRecorder for a HAR file (IsHARPath), a DirRecorder with one writer otherwise.
+// firstFailure, when not nil, is called once, with the first record that could not be
+// written.
 func NewRecorder(path string, firstFailure func(error)) (Recorder, error) {
-	if IsLogPath(path) {
+	return NewRecorderAs(path, "", "", firstFailure)
+}
+
+// Record formats: how --record-format names the recorders.
+const (
+	RecordDir = "dir"
+	RecordLog = "ndjson"
+	RecordHAR = "har"
+)
+
+// RecordFormats are the values --record-format takes.
+var RecordFormats = []string{RecordDir, RecordLog, RecordHAR}
+
+// RecordFormatOf is the format a --record path gets when none is given: ndjson for a
+// path ending in .ndjson or .jsonl, har for .har, dir otherwise.
+func RecordFormatOf(path string) string {
+	switch {
+	case IsLogPath(path):
+		return RecordLog
+	case IsHARPath(path):
+		return RecordHAR
+	}
+	return RecordDir
+}
+
+// NewRecorderAs is NewRecorder with the format given (one of RecordFormats; "" means
+// RecordFormatOf the path) and whk's version, which a HAR names as its creator's.
+func NewRecorderAs(path, format, version string, firstFailure func(error)) (Recorder, error) {
+	if format == "" {
+		format = RecordFormatOf(path)
+	}
+	switch format {
+	case RecordLog:
 		return NewLogRecorder(path, firstFailure)
+	case RecordHAR:
+		return NewHARRecorder(path, version, firstFailure)
+	case RecordDir:
+	default:
+		return nil, fmt.Errorf("unknown record format %q", format)
 	}
 	// One writer: files in one directory serialise on its lock in the kernel, and
 	// more writers only spin on it (measured: 1 writer 18-19k req/s, 2 writers 17k,

@@ -179,8 +179,12 @@ func ParseHTTP(b []byte) (*Record, error) {
 }
 
 // ParseRequest reads one request for `whk verify --request`: a delivery record (JSON,
-// or the one delivery line of `whk listen --json` output) or a raw HTTP/1.1 request.
+// or the one delivery line of `whk listen --json` output), a raw HTTP/1.1 request, or
+// a HAR capture holding one delivery.
 func ParseRequest(b []byte) (*Record, error) {
+	if IsHAR(b) {
+		return ParseHARRequest(b)
+	}
 	rec, err := Parse(b)
 	if err == nil {
 		return rec, nil

@@ -290,7 +290,8 @@ func (p *producer) stdin() bool {
 			return p.stream("-", &firstThen{n: n, long: true, rest: lr})
 		}
 		if t := bytes.TrimSpace(l); len(t) > 0 {
-			if json.Valid(t) {
+			// A HAR on one line is one document, not a stream.
+			if json.Valid(t) && input.Sniff(t) != input.HAR {
 				return p.stream("-", &firstThen{first: append([]byte(nil), l...), n: n, rest: lr})
 			}
 			seen = append(seen, l...)

@@ -81,8 +81,11 @@ type Item struct {
 	Line int
 	Data []byte
 
-	// fail, when set, is an error found while reading (a line too long to keep).
+	// fail, when set, is an error found while reading (a line too long to keep, a HAR
+	// entry that is not a delivery).
 	fail string
+	// rec, when set, is the delivery a HAR entry holds; Data is then empty.
+	rec *record.Record
 }
 
 // Check checks one item. It never panics on bad input: every problem with the bytes
@@ -95,6 +98,9 @@ func (c *Checker) Check(it Item) Result {
 		r.Status = StatusInvalid
 		r.Errors = append(r.Errors, Problem{Message: it.fail, Line: it.Line})
 		return r
+	}
+	if it.rec != nil {
+		return c.judgeRecord(r, it, it.rec)
 	}
 	data, warns := stripBOM(it.Data)
 	doc, err := jsonvalue.Decode(data)
@@ -132,11 +138,21 @@ func (c *Checker) checkRecord(r Result, it Item, data []byte) Result {
 		r.Errors = append(r.Errors, Problem{Message: err.Error(), Line: it.Line})
 		return r
 	}
+	return c.judgeRecord(r, it, rec)
+}
+
+// judgeRecord judges a recorded body (a record's, a HAR entry's request).
+func (c *Checker) judgeRecord(r Result, it Item, rec *record.Record) Result {
 	v := c.Judge(Body{Data: rec.Body, Header: rec.Headers, Hint: rec.Provider})
 	if v.notJSON {
 		p := &v.Errors[0]
-		p.Pointer, p.Line = "/body", it.Line
-		p.Message = "recorded body: " + p.Message
+		p.Line = it.Line
+		if it.rec != nil {
+			// A HAR entry: the body is its request's postData.text, not a member.
+			p.Message = "request body: " + p.Message
+		} else {
+			p.Pointer, p.Message = "/body", "recorded body: "+p.Message
+		}
 	}
 	// Problems inside a base64 body cannot be traced to a line of the record.
 	c.report(&r, v, Item{Source: it.Source, Line: it.Line}, nil)

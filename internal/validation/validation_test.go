@@ -316,6 +316,12 @@ func TestRunInputs(t *testing.T) {
 	write(t, dir, "notes.txt", "not JSON, not looked at")
 	write(t, dir, ".git/x.json", "not looked at either")
 	write(t, dir, "d.jsonl", recordOf(t, good, nil)+"\n")
+	goodText, _ := json.Marshal(good)
+	badText, _ := json.Marshal(bad)
+	write(t, dir, "e.har", "{\n\"log\": {\"version\": \"1.2\", \"entries\": [\n"+
+		`{"request":{"method":"GET","url":"https://x.test/","headers":[]}},`+"\n"+
+		`{"request":{"method":"POST","url":"https://x.test/h","headers":[],"postData":{"mimeType":"application/json","text":`+string(goodText)+`}}},`+"\n"+
+		`{"request":{"method":"POST","url":"https://x.test/h","headers":[],"postData":{"mimeType":"application/json","text":`+string(badText)+`}}}`+"\n]}}\n")
 
 	got, st, err := runAll(t, Config{Paths: []string{dir}}, Options{})
 	if err != nil {
@@ -326,17 +332,19 @@ func TestRunInputs(t *testing.T) {
 	for _, s := range got {
 		lines = append(lines, fmt.Sprintf("%s:%d:%v", rel(s.source), s.line, s.valid))
 	}
-	want := []string{"a.ndjson:2:true", "a.ndjson:4:false", "a.ndjson:5:true", "b/1.json:0:false", "b/2.json:0:true", "c.json:1:true", "c.json:2:false", "d.jsonl:1:true"}
+	want := []string{"a.ndjson:2:true", "a.ndjson:4:false", "a.ndjson:5:true", "b/1.json:0:false", "b/2.json:0:true", "c.json:1:true", "c.json:2:false", "d.jsonl:1:true",
+		"e.har:3:false", "e.har:4:true", "e.har:5:false"}
 	if !slices.Equal(lines, want) {
 		t.Fatalf("got  %v\nwant %v", lines, want)
 	}
-	if st != (Stats{Checked: 8, Valid: 5, Invalid: 3}) {
+	if st != (Stats{Checked: 11, Valid: 6, Invalid: 5}) {
 		t.Fatalf("stats %+v", st)
 	}
 }
 
 func TestRunStdin(t *testing.T) {
 	good := strings.ReplaceAll(example(t, "clment", "review.completed", nil), "\n", "")
+	goodText, _ := json.Marshal(good)
 	tests := []struct {
 		name, in string
 		want     []seen
@@ -345,6 +353,7 @@ func TestRunStdin(t *testing.T) {
 		{"NDJSON with listen's ready line", `{"kind":"ready","url":"u"}` + "\n" + good + "\n" + `{"broken` + "\n", []seen{{"-", 2, true}, {"-", 3, false}}},
 		{"NDJSON after blank lines", "\n\n" + good + "\n" + good, []seen{{"-", 3, true}, {"-", 4, true}}},
 		{"empty", "", []seen{{"-", 0, false}}},
+		{"a HAR on one line", `{"log":{"entries":[{"request":{"method":"POST","url":"http://x/","headers":[],"postData":{"mimeType":"application/json","text":` + string(goodText) + `}}}]}}` + "\n", []seen{{"-", 1, true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -483,4 +492,16 @@ func FuzzCheck(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A HAR entry whose body is not JSON says so of the request body, at the entry's line.
+func TestHAREntryNotJSON(t *testing.T) {
+	items := harItems("c.har", []byte("{\"log\":{\"entries\":[\n"+`{"request":{"method":"POST","url":"http://x/","headers":[],"postData":{"mimeType":"text/plain","text":"hello"}}}`+"\n]}}"))
+	if len(items) != 1 {
+		t.Fatalf("%d items", len(items))
+	}
+	r := NewChecker(Options{Catalog: catalog.MustBuiltin()}).Check(items[0])
+	if r.Valid() || r.Line != 2 || r.Errors[0].Pointer != "" || !strings.HasPrefix(r.Errors[0].Message, "request body: ") || r.Errors[0].Line != 2 {
+		t.Fatalf("%+v", r)
+	}
 }
