@@ -117,7 +117,7 @@ a missing secret or key).`,
 				opts.Header = http.Header{}
 			}
 			for _, line := range headers {
-				name, value, err := ParseHeaderLine(line)
+				name, value, err := record.ParseHeaderLine(line)
 				if err != nil {
 					return cmdutil.WithHint(err, "write -H 'Name: value'")
 				}
@@ -139,41 +139,6 @@ a missing secret or key).`,
 	fl.DurationVar(&opts.Tolerance, "tolerance", signing.DefaultTolerance, "Standard Webhooks: how far webhook-timestamp may be from now")
 	fl.BoolVar(&opts.JSON, "json", false, `print {"valid","provider","scheme","reason","hints"} as JSON`)
 	return cmd
-}
-
-// ParseHeaderLine reads one -H 'Name: value'. The name must be an HTTP token; the value
-// loses surrounding spaces and tabs and may not hold a line break.
-func ParseHeaderLine(s string) (name, value string, err error) {
-	name, value, ok := strings.Cut(s, ":")
-	name = strings.TrimSpace(name)
-	if !ok || name == "" {
-		return "", "", fmt.Errorf("header %q is not 'Name: value'", truncate(s, 40))
-	}
-	for i := 0; i < len(name); i++ {
-		if !isTokenChar(name[i]) {
-			return "", "", fmt.Errorf("header name %q is not a valid HTTP header name", truncate(name, 40))
-		}
-	}
-	value = strings.Trim(value, " \t")
-	if strings.ContainsAny(value, "\r\n\x00") {
-		return "", "", fmt.Errorf("the value of header %s holds a line break or NUL", name)
-	}
-	return name, value, nil
-}
-
-func isTokenChar(c byte) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // detectProvider picks the provider of a request by catalog.ProviderOf: the record's,
