@@ -187,33 +187,12 @@ func verifyRequest(o *VerifyOptions) (render.Verification, error) {
 		return render.Verification{}, cmdutil.WithHint(fmt.Errorf("the recorded %s header was redacted by whk listen", name), "pass the token the request carried with --signature")
 	}
 	vo := signing.VerifyOptions{Now: o.Now(), Tolerance: o.Tolerance}
-	v := render.Verification{Provider: p.ID, Name: p.Name, Scheme: s.Name()}
-	r, verr := s.Verify(body, h, k.Keys, vo)
-	if verr == nil && r.Valid {
-		v.Valid, v.Warnings = true, r.Warnings
-		return v, nil
+	r, err := signing.Check(signing.DiagnoseInput{Scheme: s, Provider: p.Name, Body: body, Header: h, Keys: k.Keys, Options: vo, Others: signing.Alternatives(o.Catalog, p)})
+	if err != nil {
+		return render.Verification{}, cmdutil.WithHint(err, "check the secret or key")
 	}
-	var others []signing.Alternative
-	for _, q := range o.Catalog.Providers() {
-		if q.ID == p.ID {
-			continue
-		}
-		if qs, err := signing.For(q, ""); err == nil {
-			others = append(others, signing.Alternative{Provider: q.ID, Name: q.Name, Scheme: qs})
-		}
-	}
-	v.Findings = signing.Diagnose(signing.DiagnoseInput{Scheme: s, Provider: p.Name, Body: body, Header: h, Keys: k.Keys, Options: vo, Others: others})
-	if verr != nil {
-		// The key itself is unusable (a secret that is not whsec_<base64>): a usage
-		// error, unless the diagnosis shows how the signature was made with it.
-		if !signing.Explained(v.Findings) {
-			return render.Verification{}, cmdutil.WithHint(verr, "check the secret or key")
-		}
-		v.Reason = verr.Error()
-		return v, nil
-	}
-	v.Reason, v.Warnings = r.Reason, r.Warnings
-	return v, nil
+	return render.Verification{Provider: p.ID, Name: p.Name, Scheme: s.Name(),
+		Valid: r.Valid, Reason: r.Reason, Warnings: r.Warnings, Findings: r.Findings}, nil
 }
 
 func runVerify(o *VerifyOptions) error {
