@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -180,13 +178,4 @@ func orDevel(v string) string {
 		return "devel"
 	}
 	return v
-}
-
-func indentJSON(w io.StringWriter, raw json.RawMessage) error {
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, raw, "", "  "); err != nil {
-		return err
-	}
-	_, err := w.WriteString(buf.String())
-	return err
 }
