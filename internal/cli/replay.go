@@ -22,16 +22,12 @@ import (
 
 // ReplayOptions are the inputs of `whk replay`.
 type ReplayOptions struct {
-	Ctx           context.Context
-	Factory       *cmdutil.Factory
-	Provider      *catalog.Provider // nil: detect per item
-	Paths         []string
-	Concurrency   int
-	Rate          float64
-	Count         int
-	KeepIDs       bool
-	KeepSignature bool
-	Sets          []string
+	Ctx      context.Context
+	Factory  *cmdutil.Factory
+	Provider *catalog.Provider // nil: detect per item
+	Paths    []string
+	// The flags fill the engine's own options; the run adds items, poster and signers.
+	delivery.ReplayOptions
 	cmdutil.SendFlags
 }
 
@@ -125,11 +121,8 @@ func runReplay(o *ReplayOptions) error {
 	if o.JSON {
 		emit = func(r delivery.Result) { render.ReplayJSON(out, r) }
 	}
-	sum, err := delivery.Replay(o.Ctx, delivery.ReplayOptions{
-		Items: items, Poster: poster, Signers: signers,
-		Concurrency: o.Concurrency, Rate: o.Rate, Count: o.Count,
-		KeepIDs: o.KeepIDs, KeepSignature: o.KeepSignature, Sets: o.Sets, Now: f.Now,
-	}, emit)
+	o.Items, o.Poster, o.Signers, o.Now = items, poster, signers, f.Now
+	sum, err := delivery.Replay(o.Ctx, o.ReplayOptions, emit)
 	out.Close()
 	if err != nil {
 		return replayInputError(err)
