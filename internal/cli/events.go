@@ -68,13 +68,11 @@ whether its payload is documented, and a one-line description. With --json, one
   whk events list --json | jq -r 'select(.documented == false) | .type'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := f.Catalog()
+			c, p, err := f.CatalogAndProvider(cmd)
 			if err != nil {
 				return err
 			}
-			if opts.Provider, err = f.Provider(cmd); err != nil {
-				return err
-			}
+			opts.Provider = p
 			opts.Catalog, opts.Out, opts.Width = c, f.IOStreams.Out, f.IOStreams.TerminalWidth()
 			if runF != nil {
 				return runF(opts)

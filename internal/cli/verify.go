@@ -75,12 +75,8 @@ a missing secret or key).`,
   whk verify --request recordings/0001.json --secret-file secret.txt --json`,
 		Args: maxArgs(1, "give one body FILE, or - for stdin; with --request the body comes from the request"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := f.Catalog()
-			if err != nil {
-				return err
-			}
-			opts.Catalog = c
-			if opts.Provider, err = f.Provider(cmd); err != nil {
+			var err error
+			if opts.Catalog, opts.Provider, err = f.CatalogAndProvider(cmd); err != nil {
 				return err
 			}
 			if opts.Tolerance <= 0 {
