@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,6 +13,7 @@ import (
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/cmdutil"
 	"github.com/whk-cli/whk/internal/delivery"
+	"github.com/whk-cli/whk/internal/iostreams"
 	"github.com/whk-cli/whk/internal/render"
 	"github.com/whk-cli/whk/internal/signing"
 )
@@ -114,7 +112,7 @@ func runReplay(o *ReplayOptions) error {
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
 	poster := &delivery.Poster{Transport: delivery.NewTransport(o.Concurrency), URL: o.To, Timeout: o.Timeout, Now: f.Now}
-	out := newFlushingWriter(ios.Out, 100*time.Millisecond)
+	out := iostreams.NewFlushingWriter(ios.Out, 100*time.Millisecond)
 	st := render.NewStyles(ios.Out, ios.ColourEnabled())
 	lines := &render.ReplayLines{W: out, St: st, Colour: ios.ColourEnabled()}
 	emit := lines.Line
@@ -214,49 +212,4 @@ func replaySigners(o *ReplayOptions, items []delivery.Item) (map[string]delivery
 		signers[p.ID] = sg
 	}
 	return signers, nil
-}
-
-// flushingWriter buffers output and flushes it every interval and on Close: one write
-// per line would cost a system call per delivery, yet lines should still appear
-// promptly when deliveries are slow (--rate).
-type flushingWriter struct {
-	mu   sync.Mutex
-	w    *bufio.Writer
-	stop chan struct{}
-	done chan struct{}
-}
-
-func newFlushingWriter(w io.Writer, every time.Duration) *flushingWriter {
-	fw := &flushingWriter{w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(fw.done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-fw.stop:
-				return
-			case <-t.C:
-				fw.mu.Lock()
-				fw.w.Flush()
-				fw.mu.Unlock()
-			}
-		}
-	}()
-	return fw
-}
-
-func (fw *flushingWriter) Write(p []byte) (int, error) {
-	fw.mu.Lock()
-	defer fw.mu.Unlock()
-	return fw.w.Write(p)
-}
-
-// Close stops the ticker and flushes what is left.
-func (fw *flushingWriter) Close() error {
-	close(fw.stop)
-	<-fw.done
-	fw.mu.Lock()
-	defer fw.mu.Unlock()
-	return fw.w.Flush()
 }
