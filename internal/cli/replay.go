@@ -15,7 +15,6 @@ import (
 	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/iostreams"
 	"github.com/whk-cli/whk/internal/render"
-	"github.com/whk-cli/whk/internal/signing"
 )
 
 // ReplayOptions are the inputs of `whk replay`.
@@ -190,22 +189,11 @@ func replaySigners(o *ReplayOptions, items []delivery.Item) (map[string]delivery
 		if _, done := signers[p.ID]; done {
 			continue
 		}
+		signer := o.Keys.Signer
 		if o.KeepSignature {
-			// Nothing is re-signed; only CM.com Sign's redacted token needs the secret.
-			s, err := signing.For(p, o.Keys.AuthHeader)
-			if err != nil {
-				return nil, err
-			}
-			sg := delivery.Signer{Scheme: s}
-			if sec, err := o.Keys.Resolve(f.Getenv); err == nil {
-				sg.Keys.Secret = sec.Bytes
-			} else if !errors.Is(err, cmdutil.ErrNoSecret) {
-				return nil, err
-			}
-			signers[p.ID] = sg
-			continue
+			signer = o.Keys.RecordedSigner
 		}
-		sg, err := signerFor(f, &o.Keys, p)
+		sg, err := signer(f, p)
 		if err != nil {
 			return nil, err
 		}

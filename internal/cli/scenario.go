@@ -204,7 +204,7 @@ func runScenarioRun(o *ScenarioRunOptions) error {
 	if err != nil {
 		return cmdutil.WithHint(err, "")
 	}
-	signer, err := signerFor(f, &o.Keys, sc.Provider)
+	signer, err := o.Keys.Signer(f, sc.Provider)
 	if err != nil {
 		return err
 	}
