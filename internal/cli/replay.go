@@ -126,13 +126,7 @@ func runReplay(o *ReplayOptions) error {
 	}
 	est := render.NewStyles(ios.ErrOut, ios.StderrColourEnabled())
 	render.ReplaySummary(ios.ErrOut, est, sum, o.Count*len(items))
-	switch {
-	case sum.Interrupted:
-		return cmdutil.ErrInterrupted
-	case sum.Failed > 0:
-		return cmdutil.ErrCheckFailed
-	}
-	return nil
+	return cmdutil.BatchError(sum.Interrupted, sum.Failed)
 }
 
 // replayItems reads the set: the paths, or the provider's built-in examples.
