@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -152,12 +153,7 @@ type Retry struct {
 
 // Throttles reports whether the provider reads status as a request to slow down.
 func (r Retry) Throttles(status int) bool {
-	for _, st := range r.ThrottleStatuses {
-		if st == status {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(r.ThrottleStatuses, status)
 }
 
 // Event is one event type a provider sends.

@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -71,13 +68,11 @@ whether its payload is documented, and a one-line description. With --json, one
   whk events list --json | jq -r 'select(.documented == false) | .type'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := f.Catalog()
+			c, p, err := f.CatalogAndProvider(cmd)
 			if err != nil {
 				return err
 			}
-			if opts.Provider, err = f.Provider(cmd); err != nil {
-				return err
-			}
+			opts.Provider = p
 			opts.Catalog, opts.Out, opts.Width = c, f.IOStreams.Out, f.IOStreams.TerminalWidth()
 			if runF != nil {
 				return runF(opts)
@@ -89,37 +84,19 @@ whether its payload is documented, and a one-line description. With --json, one
 	return cmd
 }
 
-type eventLine struct {
-	Provider    string `json:"provider"`
-	Type        string `json:"type"`
-	Description string `json:"description"`
-	Documented  bool   `json:"documented"`
-}
-
 func runEventsList(o *EventsListOptions) error {
 	providers := o.Catalog.Providers()
 	if o.Provider != nil {
 		providers = []*catalog.Provider{o.Provider}
 	}
-	var lines []eventLine
+	var rows []render.EventRow
 	for _, p := range providers {
 		for _, e := range p.Events {
-			lines = append(lines, eventLine{p.ID, e.Type, e.Summary(), e.Documented})
+			rows = append(rows, render.EventRow{Provider: p.ID, Type: e.Type, Documented: e.Documented, Description: e.Summary()})
 		}
 	}
 	if o.JSON {
-		enc := json.NewEncoder(o.Out)
-		enc.SetEscapeHTML(false)
-		for _, l := range lines {
-			if err := enc.Encode(l); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	rows := make([]render.EventRow, len(lines))
-	for i, l := range lines {
-		rows[i] = render.EventRow{Provider: l.Provider, Type: l.Type, Documented: l.Documented, Description: l.Description}
+		return render.EventsJSON(o.Out, rows)
 	}
 	return render.EventsTable(o.Out, rows, o.Width)
 }
@@ -175,109 +152,9 @@ func exactArgs(n int, hint string) cobra.PositionalArgs {
 	}
 }
 
-// FieldRow is one field of an event as `events show` lists it.
-type FieldRow struct {
-	Name     string            `json:"name"`
-	Type     string            `json:"type"`
-	Required bool              `json:"required"`
-	Nullable bool              `json:"nullable"`
-	Enum     []json.RawMessage `json:"enum,omitempty"`
-	Format   string            `json:"format,omitempty"`
-	Note     string            `json:"description,omitempty"`
-}
-
-// EventFields flattens the envelope and the event's fields into dotted paths.
-func EventFields(p *catalog.Provider, e *catalog.Event) []FieldRow {
-	var rows []FieldRow
-	var walk func(prefix string, fs []catalog.Field)
-	add := func(name string, f catalog.Field) {
-		format := f.Format
-		if format == "" && f.Pattern != "" {
-			format = "pattern " + f.Pattern
-		}
-		rows = append(rows, FieldRow{name, f.Type, f.Required, f.Nullable, f.Enum, format, f.Description})
-	}
-	walk = func(prefix string, fs []catalog.Field) {
-		for _, f := range fs {
-			name := prefix + f.Name
-			add(name, f)
-			walk(name+".", f.Fields)
-			if f.Items != nil {
-				it := *f.Items
-				it.Required = false
-				add(name+"[]", it)
-				walk(name+"[].", it.Fields)
-			}
-		}
-	}
-	walk("", p.Envelope)
-	prefix := strings.ReplaceAll(strings.Trim(p.PayloadAt, "/"), "/", ".")
-	if prefix != "" {
-		prefix += "."
-	}
-	walk(prefix, e.Fields)
-	return rows
-}
-
 func runEventsShow(o *EventsShowOptions) error {
-	p, e := o.Provider, o.Event
-	rows := EventFields(p, e)
 	if o.JSON {
-		out := struct {
-			Provider    string          `json:"provider"`
-			Type        string          `json:"type"`
-			Description string          `json:"description"`
-			Documented  bool            `json:"documented"`
-			Fields      []FieldRow      `json:"fields"`
-			Example     json.RawMessage `json:"example"`
-		}{p.ID, e.Type, e.Description, e.Documented, rows, e.Example}
-		enc := json.NewEncoder(o.Out)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(out)
+		return render.EventShowJSON(o.Out, o.Provider, o.Event)
 	}
-	w := o.Out
-	// A --catalog file is input: its text goes through render's escaper.
-	fmt.Fprintf(w, "%s %s\n\n%s\n\n", render.SafeText(p.Name), render.Safe(e.Type), render.SafeText(e.Description))
-	if !e.Documented {
-		fmt.Fprintf(w, "Payload: not documented by %s. Only the envelope is known and checked.\n\n", render.SafeText(p.Name))
-	}
-	fmt.Fprintln(w, "Fields:")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  NAME\tTYPE\tREQUIRED\tNULLABLE\tENUM\tFORMAT")
-	for _, r := range rows {
-		var enum []string
-		for _, v := range r.Enum {
-			enum = append(enum, string(v))
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", render.Safe(r.Name), render.Safe(r.Type), yesNo(r.Required), yesNo(r.Nullable), dash(render.SafeText(strings.Join(enum, " | "))), dash(render.SafeText(r.Format)))
-	}
-	tw.Flush()
-	for _, r := range e.Rules {
-		if len(r.NotNull) > 0 {
-			fmt.Fprintf(w, "  when %s is %q: %s must not be null\n", render.Safe(r.When.Field), r.When.Equals, render.SafeText(strings.Join(r.NotNull, ", ")))
-		}
-		if len(r.Null) > 0 {
-			fmt.Fprintf(w, "  when %s is %q: %s are null\n", render.Safe(r.When.Field), r.When.Equals, render.SafeText(strings.Join(r.Null, ", ")))
-		}
-	}
-	var ex strings.Builder
-	if err := indentJSON(&ex, e.Example); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nExample:\n%s\n", render.SafeBlock(ex.String()))
-	return nil
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return render.EventShow(o.Out, o.Provider, o.Event)
 }

@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,22 +13,18 @@ import (
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/cmdutil"
 	"github.com/whk-cli/whk/internal/delivery"
+	"github.com/whk-cli/whk/internal/iostreams"
 	"github.com/whk-cli/whk/internal/render"
-	"github.com/whk-cli/whk/internal/signing"
 )
 
 // ReplayOptions are the inputs of `whk replay`.
 type ReplayOptions struct {
-	Ctx           context.Context
-	Factory       *cmdutil.Factory
-	Provider      *catalog.Provider // nil: detect per item
-	Paths         []string
-	Concurrency   int
-	Rate          float64
-	Count         int
-	KeepIDs       bool
-	KeepSignature bool
-	Sets          []string
+	Ctx      context.Context
+	Factory  *cmdutil.Factory
+	Provider *catalog.Provider // nil: detect per item
+	Paths    []string
+	// The flags fill the engine's own options; the run adds items, poster and signers.
+	delivery.ReplayOptions
 	cmdutil.SendFlags
 }
 
@@ -118,31 +111,22 @@ func runReplay(o *ReplayOptions) error {
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
 	poster := &delivery.Poster{Transport: delivery.NewTransport(o.Concurrency), URL: o.To, Timeout: o.Timeout, Now: f.Now}
-	out := newFlushingWriter(ios.Out, 100*time.Millisecond)
+	out := iostreams.NewFlushingWriter(ios.Out, 100*time.Millisecond)
 	st := render.NewStyles(ios.Out, ios.ColourEnabled())
 	lines := &render.ReplayLines{W: out, St: st, Colour: ios.ColourEnabled()}
 	emit := lines.Line
 	if o.JSON {
 		emit = func(r delivery.Result) { render.ReplayJSON(out, r) }
 	}
-	sum, err := delivery.Replay(o.Ctx, delivery.ReplayOptions{
-		Items: items, Poster: poster, Signers: signers,
-		Concurrency: o.Concurrency, Rate: o.Rate, Count: o.Count,
-		KeepIDs: o.KeepIDs, KeepSignature: o.KeepSignature, Sets: o.Sets, Now: f.Now,
-	}, emit)
+	o.Items, o.Poster, o.Signers, o.Now = items, poster, signers, f.Now
+	sum, err := delivery.Replay(o.Ctx, o.ReplayOptions, emit)
 	out.Close()
 	if err != nil {
 		return replayInputError(err)
 	}
 	est := render.NewStyles(ios.ErrOut, ios.StderrColourEnabled())
 	render.ReplaySummary(ios.ErrOut, est, sum, o.Count*len(items))
-	switch {
-	case sum.Interrupted:
-		return cmdutil.ErrInterrupted
-	case sum.Failed > 0:
-		return cmdutil.ErrCheckFailed
-	}
-	return nil
+	return cmdutil.BatchError(sum.Interrupted, sum.Failed)
 }
 
 // replayItems reads the set: the paths, or the provider's built-in examples.
@@ -199,71 +183,15 @@ func replaySigners(o *ReplayOptions, items []delivery.Item) (map[string]delivery
 		if _, done := signers[p.ID]; done {
 			continue
 		}
+		signer := o.Keys.Signer
 		if o.KeepSignature {
-			// Nothing is re-signed; only CM.com Sign's redacted token needs the secret.
-			s, err := signing.For(p, o.Keys.AuthHeader)
-			if err != nil {
-				return nil, err
-			}
-			sg := delivery.Signer{Scheme: s}
-			if sec, err := o.Keys.Resolve(f.Getenv); err == nil {
-				sg.Keys.Secret = sec.Bytes
-			} else if !errors.Is(err, cmdutil.ErrNoSecret) {
-				return nil, err
-			}
-			signers[p.ID] = sg
-			continue
+			signer = o.Keys.RecordedSigner
 		}
-		sg, err := signerFor(f, &o.Keys, p)
+		sg, err := signer(f, p)
 		if err != nil {
 			return nil, err
 		}
 		signers[p.ID] = sg
 	}
 	return signers, nil
-}
-
-// flushingWriter buffers output and flushes it every interval and on Close: one write
-// per line would cost a system call per delivery, yet lines should still appear
-// promptly when deliveries are slow (--rate).
-type flushingWriter struct {
-	mu   sync.Mutex
-	w    *bufio.Writer
-	stop chan struct{}
-	done chan struct{}
-}
-
-func newFlushingWriter(w io.Writer, every time.Duration) *flushingWriter {
-	fw := &flushingWriter{w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(fw.done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-fw.stop:
-				return
-			case <-t.C:
-				fw.mu.Lock()
-				fw.w.Flush()
-				fw.mu.Unlock()
-			}
-		}
-	}()
-	return fw
-}
-
-func (fw *flushingWriter) Write(p []byte) (int, error) {
-	fw.mu.Lock()
-	defer fw.mu.Unlock()
-	return fw.w.Write(p)
-}
-
-// Close stops the ticker and flushes what is left.
-func (fw *flushingWriter) Close() error {
-	close(fw.stop)
-	<-fw.done
-	fw.mu.Lock()
-	defer fw.mu.Unlock()
-	return fw.w.Flush()
 }

@@ -204,7 +204,7 @@ func runScenarioRun(o *ScenarioRunOptions) error {
 	if err != nil {
 		return cmdutil.WithHint(err, "")
 	}
-	signer, err := signerFor(f, &o.Keys, sc.Provider)
+	signer, err := o.Keys.Signer(f, sc.Provider)
 	if err != nil {
 		return err
 	}
@@ -232,13 +232,7 @@ func runScenarioRun(o *ScenarioRunOptions) error {
 	}, emit)
 	est := render.NewStyles(ios.ErrOut, ios.StderrColourEnabled())
 	render.ScenarioSummary(ios.ErrOut, est, sc.Name, len(sc.Steps), sum, seed)
-	switch {
-	case sum.Interrupted:
-		return cmdutil.ErrInterrupted
-	case sum.Failed > 0:
-		return cmdutil.ErrCheckFailed
-	}
-	return nil
+	return cmdutil.BatchError(sum.Interrupted, sum.Failed)
 }
 
 // loadScenario reads the scenario file, or the built-in scenario of that name. An

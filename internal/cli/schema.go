@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -140,37 +138,22 @@ func runSchema(o *SchemaOptions) error {
 	if o.Provider != nil {
 		providers = []*catalog.Provider{o.Provider}
 	}
-	n := 0
-	for _, p := range providers {
-		files := []struct {
-			path string
-			gen  func() ([]byte, error)
-		}{{schemagen.SchemaPath(p, nil), func() ([]byte, error) { return schemagen.ProviderSchema(p, gen) }}}
-		for _, e := range p.Events {
-			e := e
-			files = append(files, struct {
-				path string
-				gen  func() ([]byte, error)
-			}{schemagen.SchemaPath(p, e), func() ([]byte, error) { return schemagen.EventSchema(p, e, gen) }})
+	files, err := schemagen.Schemas(providers, gen)
+	if err != nil {
+		return err
+	}
+	for _, fl := range files {
+		// The catalog refuses ids and types that name other places; check the joined
+		// path anyway, since the path is made from a catalog's text.
+		dst, err := atomicfile.JoinInside(o.OutDir, strings.TrimPrefix(fl.Path, "schemas/"))
+		if err != nil {
+			return err
 		}
-		for _, fl := range files {
-			b, err := fl.gen()
-			if err != nil {
-				return err
-			}
-			// The catalog refuses ids and types that name other places; check the
-			// joined path anyway, since the path is made from a catalog's text.
-			dst, err := atomicfile.JoinInside(o.OutDir, strings.TrimPrefix(fl.path, "schemas/"))
-			if err != nil {
-				return err
-			}
-			if err := atomicfile.Write(dst, b, 0o644); err != nil {
-				return cmdutil.WithHint(err, "check that --out is writable")
-			}
-			n++
+		if err := atomicfile.Write(dst, fl.Data, 0o644); err != nil {
+			return cmdutil.WithHint(err, "check that --out is writable")
 		}
 	}
-	fmt.Fprintf(o.ErrOut, "wrote %d schemas to %s\n", n, o.OutDir)
+	fmt.Fprintf(o.ErrOut, "wrote %d schemas to %s\n", len(files), o.OutDir)
 	return nil
 }
 
@@ -180,13 +163,4 @@ func orDevel(v string) string {
 		return "devel"
 	}
 	return v
-}
-
-func indentJSON(w io.StringWriter, raw json.RawMessage) error {
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, raw, "", "  "); err != nil {
-		return err
-	}
-	_, err := w.WriteString(buf.String())
-	return err
 }

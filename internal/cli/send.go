@@ -114,7 +114,7 @@ func runSend(o *SendOptions) error {
 	if err != nil {
 		return err
 	}
-	signer, err := signerFor(f, &o.Keys, p)
+	signer, err := o.Keys.Signer(f, p)
 	if err != nil {
 		return err
 	}
@@ -258,34 +258,6 @@ func buildSend(o *SendOptions) (*delivery.Delivery, error) {
 		return nil, cmdutil.WithHint(err, "")
 	}
 	return d, nil
-}
-
-// signerFor resolves how p's deliveries are signed, and says on stderr where a key came
-// from when the user should know (whk's test key, or none where the provider sends
-// unsigned deliveries without one).
-func signerFor(f *cmdutil.Factory, k *cmdutil.KeyFlags, p *catalog.Provider) (delivery.Signer, error) {
-	scheme, err := signing.For(p, k.AuthHeader)
-	if err != nil {
-		return delivery.Signer{}, err
-	}
-	note := ""
-	sg := delivery.Signer{Scheme: scheme}
-	if unsigned := signing.FactsFor(p).Unsigned; unsigned != "" {
-		if _, err := k.Resolve(f.Getenv); errors.Is(err, cmdutil.ErrNoSecret) {
-			sg.Scheme, note = delivery.Unsigned{}, unsigned
-		}
-	}
-	if note == "" {
-		keys, err := k.SigningKeys(f, p)
-		if err != nil {
-			return delivery.Signer{}, err
-		}
-		sg.Keys, note = keys.Keys, keys.Note
-	}
-	if note != "" {
-		fmt.Fprintln(f.IOStreams.ErrOut, "whk: "+note)
-	}
-	return sg, nil
 }
 
 // noRedirects keeps a 3xx as the answer: a POST that a client turns into a GET at

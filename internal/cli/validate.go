@@ -71,13 +71,11 @@ A summary goes to stderr. Exit status: 0 all valid, 1 any invalid or unparsable 
 			if opts.Format, err = format.Resolve(cmd); err != nil {
 				return err
 			}
-			c, err := f.Catalog()
+			c, p, err := f.CatalogAndProvider(cmd)
 			if err != nil {
 				return err
 			}
-			if opts.Provider, err = f.Provider(cmd); err != nil {
-				return err
-			}
+			opts.Provider = p
 			if opts.Provider != nil && opts.Type != "" {
 				if _, err := cmdutil.Event(opts.Provider, opts.Type); err != nil {
 					return err

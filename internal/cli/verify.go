@@ -75,12 +75,8 @@ a missing secret or key).`,
   whk verify --request recordings/0001.json --secret-file secret.txt --json`,
 		Args: maxArgs(1, "give one body FILE, or - for stdin; with --request the body comes from the request"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := f.Catalog()
-			if err != nil {
-				return err
-			}
-			opts.Catalog = c
-			if opts.Provider, err = f.Provider(cmd); err != nil {
+			var err error
+			if opts.Catalog, opts.Provider, err = f.CatalogAndProvider(cmd); err != nil {
 				return err
 			}
 			if opts.Tolerance <= 0 {
@@ -127,7 +123,7 @@ a missing secret or key).`,
 				opts.Header = http.Header{}
 			}
 			for _, line := range headers {
-				name, value, err := ParseHeaderLine(line)
+				name, value, err := record.ParseHeaderLine(line)
 				if err != nil {
 					return cmdutil.WithHint(err, "write -H 'Name: value'")
 				}
@@ -149,41 +145,6 @@ a missing secret or key).`,
 	fl.DurationVar(&opts.Tolerance, "tolerance", signing.DefaultTolerance, "Standard Webhooks: how far webhook-timestamp may be from now")
 	fl.BoolVar(&opts.JSON, "json", false, `print {"valid","provider","scheme","reason","hints"} as JSON`)
 	return cmd
-}
-
-// ParseHeaderLine reads one -H 'Name: value'. The name must be an HTTP token; the value
-// loses surrounding spaces and tabs and may not hold a line break.
-func ParseHeaderLine(s string) (name, value string, err error) {
-	name, value, ok := strings.Cut(s, ":")
-	name = strings.TrimSpace(name)
-	if !ok || name == "" {
-		return "", "", fmt.Errorf("header %q is not 'Name: value'", truncate(s, 40))
-	}
-	for i := 0; i < len(name); i++ {
-		if !isTokenChar(name[i]) {
-			return "", "", fmt.Errorf("header name %q is not a valid HTTP header name", truncate(name, 40))
-		}
-	}
-	value = strings.Trim(value, " \t")
-	if strings.ContainsAny(value, "\r\n\x00") {
-		return "", "", fmt.Errorf("the value of header %s holds a line break or NUL", name)
-	}
-	return name, value, nil
-}
-
-func isTokenChar(c byte) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // detectProvider picks the provider of a request by catalog.ProviderOf: the record's,
@@ -232,33 +193,12 @@ func verifyRequest(o *VerifyOptions) (render.Verification, error) {
 		return render.Verification{}, cmdutil.WithHint(fmt.Errorf("the recorded %s header was redacted by whk listen", name), "pass the token the request carried with --signature")
 	}
 	vo := signing.VerifyOptions{Now: o.Now(), Tolerance: o.Tolerance}
-	v := render.Verification{Provider: p.ID, Name: p.Name, Scheme: s.Name()}
-	r, verr := s.Verify(body, h, k.Keys, vo)
-	if verr == nil && r.Valid {
-		v.Valid, v.Warnings = true, r.Warnings
-		return v, nil
+	r, err := signing.Check(signing.DiagnoseInput{Scheme: s, Provider: p.Name, Body: body, Header: h, Keys: k.Keys, Options: vo, Others: signing.Alternatives(o.Catalog, p)})
+	if err != nil {
+		return render.Verification{}, cmdutil.WithHint(err, "check the secret or key")
 	}
-	var others []signing.Alternative
-	for _, q := range o.Catalog.Providers() {
-		if q.ID == p.ID {
-			continue
-		}
-		if qs, err := signing.For(q, ""); err == nil {
-			others = append(others, signing.Alternative{Provider: q.ID, Name: q.Name, Scheme: qs})
-		}
-	}
-	v.Findings = signing.Diagnose(signing.DiagnoseInput{Scheme: s, Provider: p.Name, Body: body, Header: h, Keys: k.Keys, Options: vo, Others: others})
-	if verr != nil {
-		// The key itself is unusable (a secret that is not whsec_<base64>): a usage
-		// error, unless the diagnosis shows how the signature was made with it.
-		if !signing.Explained(v.Findings) {
-			return render.Verification{}, cmdutil.WithHint(verr, "check the secret or key")
-		}
-		v.Reason = verr.Error()
-		return v, nil
-	}
-	v.Reason, v.Warnings = r.Reason, r.Warnings
-	return v, nil
+	return render.Verification{Provider: p.ID, Name: p.Name, Scheme: s.Name(),
+		Valid: r.Valid, Reason: r.Reason, Warnings: r.Warnings, Findings: r.Findings}, nil
 }
 
 func runVerify(o *VerifyOptions) error {

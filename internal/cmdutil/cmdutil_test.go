@@ -108,3 +108,22 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+func TestBatchError(t *testing.T) {
+	tests := []struct {
+		name        string
+		interrupted bool
+		failed      int
+		want        error
+	}{
+		{"all acknowledged", false, 0, nil},
+		{"some failed", false, 3, ErrCheckFailed},
+		{"interrupted wins over failures", true, 3, ErrInterrupted},
+		{"interrupted with none failed", true, 0, ErrInterrupted},
+	}
+	for _, tt := range tests {
+		if got := BatchError(tt.interrupted, tt.failed); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

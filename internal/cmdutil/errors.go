@@ -24,6 +24,18 @@ var ErrCheckFailed = errors.New("check failed")
 // ErrInterrupted means the user pressed Ctrl-C or the process got SIGTERM.
 var ErrInterrupted = errors.New("interrupted")
 
+// BatchError is the exit of a command that sends many deliveries: an interrupt
+// (130) wins over failed deliveries (1); all acknowledged is success.
+func BatchError(interrupted bool, failed int) error {
+	switch {
+	case interrupted:
+		return ErrInterrupted
+	case failed > 0:
+		return ErrCheckFailed
+	}
+	return nil
+}
+
 // UsageError is a usage or input error (exit 2): unknown flag, provider or event,
 // missing secret, unreadable file. Hint, when set, tells the likely fix.
 type UsageError struct {

@@ -100,6 +100,17 @@ func (f *Factory) Provider(cmd *cobra.Command) (*catalog.Provider, error) {
 	return p, nil
 }
 
+// CatalogAndProvider is Catalog and then Provider, for commands that need the catalog
+// whether or not a provider is named.
+func (f *Factory) CatalogAndProvider(cmd *cobra.Command) (*catalog.Catalog, *catalog.Provider, error) {
+	c, err := f.Catalog()
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := f.Provider(cmd)
+	return c, p, err
+}
+
 // unknownProvider is the usage error for a provider name the catalog lacks: it names
 // where the name came from when that was the environment, and the id the user most
 // likely meant, else every id.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"io"
 
 	"github.com/charmbracelet/x/ansi"
@@ -47,4 +48,23 @@ func eventCells(rows []EventRow, yes, no string) ([][]string, [3]int) {
 		}
 	}
 	return cells, cols
+}
+
+// EventsJSON prints `whk events list --json`: one
+// {"provider","type","description","documented"} object per event.
+func EventsJSON(w io.Writer, rows []EventRow) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, r := range rows {
+		line := struct {
+			Provider    string `json:"provider"`
+			Type        string `json:"type"`
+			Description string `json:"description"`
+			Documented  bool   `json:"documented"`
+		}{r.Provider, r.Type, r.Description, r.Documented}
+		if err := enc.Encode(line); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -38,19 +38,12 @@ type Options struct {
 
 // Generate returns every schema and fixture of the catalog, sorted by path.
 func Generate(c *catalog.Catalog) ([]File, error) {
-	var files []File
+	files, err := Schemas(c.Providers(), Options{})
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range c.Providers() {
-		ps, err := ProviderSchema(p, Options{})
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, File{SchemaPath(p, nil), ps})
 		for _, e := range p.Events {
-			es, err := EventSchema(p, e, Options{})
-			if err != nil {
-				return nil, err
-			}
-			files = append(files, File{SchemaPath(p, e), es})
 			fx, err := Fixture(e)
 			if err != nil {
 				return nil, err
@@ -59,6 +52,27 @@ func Generate(c *catalog.Catalog) ([]File, error) {
 		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}
+
+// Schemas returns the schemas of the providers, each provider's envelope schema
+// followed by its events' schemas in catalog order (what `whk schema --out` writes).
+func Schemas(providers []*catalog.Provider, o Options) ([]File, error) {
+	var files []File
+	for _, p := range providers {
+		ps, err := ProviderSchema(p, o)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{SchemaPath(p, nil), ps})
+		for _, e := range p.Events {
+			es, err := EventSchema(p, e, o)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, File{SchemaPath(p, e), es})
+		}
+	}
 	return files, nil
 }
 

@@ -75,3 +75,24 @@ func TestUndocumentedSchemaSaysSo(t *testing.T) {
 		t.Errorf("undocumented event schema does not say so:\n%s", b)
 	}
 }
+
+func TestSchemasOfOneProvider(t *testing.T) {
+	p, err := catalog.MustBuiltin().Provider("clment")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loose, err := schemagen.Schemas([]*catalog.Provider{p}, schemagen.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict, err := schemagen.Schemas([]*catalog.Provider{p}, schemagen.Options{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(loose) != 1+len(p.Events) || loose[0].Path != schemagen.SchemaPath(p, nil) || loose[1].Path != schemagen.SchemaPath(p, p.Events[0]) {
+		t.Fatalf("%d files, first %q", len(loose), loose[0].Path)
+	}
+	if bytes.Equal(loose[1].Data, strict[1].Data) {
+		t.Fatal("Strict changed nothing")
+	}
+}

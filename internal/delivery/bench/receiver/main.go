@@ -9,12 +9,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"sync"
-	"syscall"
+
+	"github.com/whk-cli/whk/internal/bench"
 )
 
 func main() {
@@ -55,16 +54,7 @@ func main() {
 		ids[id] = struct{}{}
 		mu.Unlock()
 	})
-	l, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fmt.Printf("http://%s/\n", l.Addr())
-	go http.Serve(l, h)
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
-	<-sig
+	bench.Serve(*addr, h)
 	mu.Lock()
 	fmt.Fprintf(os.Stderr, "received %d deliveries, %d distinct ids\n", n, len(ids))
 	mu.Unlock()

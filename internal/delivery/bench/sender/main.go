@@ -4,19 +4,19 @@
 package main
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/whk-cli/whk/internal/bench"
 )
 
 func main() {
@@ -43,17 +43,8 @@ func main() {
 					time.Now().UTC().Format(time.RFC3339) + `","organisation_id":"org_xyz789","data":{"message":"Webhook test from Contract-as-Code"}}`)
 				m := hmac.New(sha256.New, secret)
 				m.Write(body)
-				req, _ := http.NewRequest(http.MethodPost, *url, bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-Lac-Signature", "sha256="+hex.EncodeToString(m.Sum(nil)))
-				resp, err := client.Do(req)
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
+				status, err := bench.Do(client, bench.Request(*url, body, "X-Lac-Signature", "sha256="+hex.EncodeToString(m.Sum(nil))))
+				if err != nil || status != 200 {
 					failed.Add(1)
 				}
 			}

@@ -6,28 +6,21 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
-	"syscall"
+
+	"github.com/whk-cli/whk/internal/bench"
 )
 
 func main() {
 	dir := flag.String("record", "", "write each body to its own file in `DIR`")
 	flag.Parse()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
 	var seq atomic.Int64
 	handler := func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
@@ -51,13 +44,7 @@ func main() {
 			w.WriteHeader(http.StatusOK)
 		}
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(handler)}
-	fmt.Printf("http://%s/\n", ln.Addr())
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go srv.Serve(ln)
-	<-ctx.Done()
-	srv.Shutdown(context.Background())
+	bench.Serve("127.0.0.1:0", http.HandlerFunc(handler))
 }
 
 // writeFile writes data to a temp file next to name and renames it into place.

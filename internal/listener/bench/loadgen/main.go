@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"sort"
@@ -19,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/whk-cli/whk/internal/bench"
 	"github.com/whk-cli/whk/internal/signing"
 )
 
@@ -60,20 +60,16 @@ func main() {
 				// A fresh delivery id each time, as a provider sends.
 				copy(body[idAt:], fmt.Sprintf("evt_%012d", seq.Add(1)))
 				sig := "sha256=" + hex.EncodeToString(signing.MAC([]byte(*secret), body))
-				req, _ := http.NewRequest("POST", *url, bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-Clment-Signature", sig)
+				req := bench.Request(*url, body, "X-Clment-Signature", sig)
 				t0 := time.Now()
-				res, err := client.Do(req)
+				status, err := bench.Do(client, req)
 				if err != nil {
 					r.errors++
 					continue
 				}
-				io.Copy(io.Discard, res.Body)
-				res.Body.Close()
 				r.lat = append(r.lat, time.Since(t0))
 				r.answered++
-				if res.StatusCode == 200 {
+				if status == 200 {
 					r.ok++
 				}
 			}
