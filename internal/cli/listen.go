@@ -288,10 +288,15 @@ func listenKeys(f *cmdutil.Factory, c *catalog.Catalog, opts *ListenOptions, kf 
 		opts.Notes = append(opts.Notes, "checking the token header against the secret from "+secretSource)
 	case secret != nil:
 		opts.Notes = append(opts.Notes, "verifying signatures (and tokens) with the secret from "+secretSource)
-	case rsaKeys != nil:
-		opts.Notes = append(opts.Notes, "no secret given: signatures are unchecked, except "+rsaProvider.Name+"'s, checked with whk's test key (pass --secret-file PATH, --secret S or set WHK_SECRET)")
 	default:
-		opts.Notes = append(opts.Notes, "no secret given: signatures are unchecked (pass --secret-file PATH, --secret S or set WHK_SECRET)")
+		note := "no secret given: signatures are unchecked"
+		if rsaKeys != nil {
+			note += ", except " + rsaProvider.Name + "'s, checked with whk's test key"
+		}
+		if opts.RejectInvalid {
+			note += "; --reject-invalid answers the unchecked ones 401"
+		}
+		opts.Notes = append(opts.Notes, note+" (pass --secret-file PATH, --secret S or set WHK_SECRET)")
 	}
 	// Which providers verify with a key pair, worked out once: Keys runs per delivery.
 	keyPair := map[*catalog.Provider]bool{}
