@@ -33,7 +33,11 @@ func (m *Model) listView() string {
 	if m.url != "" {
 		title += render.SafeText(m.url) + "  "
 	}
-	title += strconv.Itoa(len(m.recs)) + " deliveries"
+	if len(m.recs) == 1 {
+		title += "1 delivery"
+	} else {
+		title += strconv.Itoa(len(m.recs)) + " deliveries"
+	}
 	if m.filter != "" {
 		title += "  " + strconv.Itoa(len(m.shown)) + " match /" + render.SafeText(m.filter)
 	}

@@ -115,7 +115,11 @@ func (m *Model) replay(i int, body []byte, how string) tea.Cmd {
 	m.status = "sending #" + itoa(i+1) + " " + how + " to " + render.SafeText(url) + " …"
 	rp, keep := m.opt.Replayer, how == howKept
 	return func() tea.Msg {
-		msg := replayedMsg{rec: i, url: url, how: how, sentAt: time.Now()}
+		now := time.Now
+		if rp.Now != nil {
+			now = rp.Now
+		}
+		msg := replayedMsg{rec: i, url: url, how: how, sentAt: now()}
 		msg.res, msg.note, msg.err = rp.Replay(context.Background(), r, body, url, keep)
 		return msg
 	}
