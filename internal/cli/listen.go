@@ -21,6 +21,7 @@ import (
 
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/cmdutil"
+	"github.com/whk-cli/whk/internal/inspector"
 	"github.com/whk-cli/whk/internal/iostreams"
 	"github.com/whk-cli/whk/internal/listener"
 	"github.com/whk-cli/whk/internal/netaddr"
@@ -58,6 +59,10 @@ type ListenOptions struct {
 
 	// View is --output: how much of each delivery is printed (text output only).
 	View render.ListenView
+	// UI is --ui: the inspector over the deliveries, on a terminal (listen_ui.go);
+	// replayer sends them again from it.
+	UI       bool
+	replayer *inspector.Replayer
 
 	// configure adjusts the listener's configuration (tests shorten timeouts).
 	configure func(*listener.Config)
@@ -189,6 +194,7 @@ checked with whk's local test key unless --public-key is given, so that
 			}
 			opts.IO, opts.Catalog, opts.AuthHeader = f.IOStreams, c, kf.AuthHeader
 			opts.Now, opts.HTTPClient = f.Now, f.HTTPClient()
+			opts.replayer = inspectorReplayer(f, &kf, c)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -210,6 +216,7 @@ checked with whk's local test key unless --public-key is given, so that
 	fl.StringVarP(&output, "output", "o", render.ListenViews[0], "what to print of each delivery: `full` (a block), compact (a line) or quiet (nothing)")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ListenViews, cobra.ShellCompDirectiveNoFileComp))
 	fl.DurationVar(&opts.Tolerance, "tolerance", signing.DefaultTolerance, "Standard Webhooks: accepted timestamp age")
+	fl.BoolVar(&opts.UI, "ui", false, "browse the deliveries live in the inspector of 'whk inspect' (r sends one again to --forward-to); prints as usual when stdout is not a terminal")
 	cmdutil.AddVerifyingKeyFlags(cmd, &kf)
 	return cmd
 }
@@ -388,13 +395,18 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		Width: o.IO.TerminalWidth(), ProviderWarnings: providerWarnings(o.Catalog)})
 	// The status line needs a terminal it shares with the blocks: one it can clear
 	// before each block, and whose stdout no other program writes to.
-	status := newStatusLine(errOut, o.IO.IsStdoutTTY() && o.IO.IsStderrTTY(), o.IO.TerminalWidth())
+	ui := startListenUI(o, stopListening)
+	status := newStatusLine(errOut, ui == nil && o.IO.IsStdoutTTY() && o.IO.IsStderrTTY(), o.IO.TerminalWidth())
 	var printed atomic.Int64
 	var tally render.ListenTally
 	done := make(chan struct{})
 	// One goroutine owns stdout: lines and blocks never interleave.
 	go func() {
 		defer close(done)
+		if ui != nil {
+			ui.run(o, events, &tally, &printed)
+			return
+		}
 		for {
 			var ev listener.Event
 			select {

@@ -199,28 +199,35 @@ func replaySigners(o *ReplayOptions, items []delivery.Item) (map[string]delivery
 		if _, done := signers[p.ID]; done {
 			continue
 		}
-		if o.KeepSignature {
-			// Nothing is re-signed; only CM.com Sign's redacted token needs the secret.
-			s, err := signing.For(p, o.Keys.AuthHeader)
-			if err != nil {
-				return nil, err
-			}
-			sg := delivery.Signer{Scheme: s}
-			if sec, err := o.Keys.Resolve(f.Getenv); err == nil {
-				sg.Keys.Secret = sec.Bytes
-			} else if !errors.Is(err, cmdutil.ErrNoSecret) {
-				return nil, err
-			}
-			signers[p.ID] = sg
-			continue
-		}
-		sg, err := signerFor(f, &o.Keys, p)
+		sg, note, err := replaySigner(f, &o.Keys, p, o.KeepSignature)
 		if err != nil {
 			return nil, err
+		}
+		if note != "" {
+			fmt.Fprintln(f.IOStreams.ErrOut, "whk: "+note)
 		}
 		signers[p.ID] = sg
 	}
 	return signers, nil
+}
+
+// replaySigner is how replay signs p's deliveries, and the note to say about it; with
+// keep nothing is re-signed and only CM.com Sign's redacted token needs the secret.
+func replaySigner(f *cmdutil.Factory, k *cmdutil.KeyFlags, p *catalog.Provider, keep bool) (delivery.Signer, string, error) {
+	if !keep {
+		return signerNote(f, k, p)
+	}
+	s, err := signing.For(p, k.AuthHeader)
+	if err != nil {
+		return delivery.Signer{}, "", err
+	}
+	sg := delivery.Signer{Scheme: s}
+	if sec, err := k.Resolve(f.Getenv); err == nil {
+		sg.Keys.Secret = sec.Bytes
+	} else if !errors.Is(err, cmdutil.ErrNoSecret) {
+		return delivery.Signer{}, "", err
+	}
+	return sg, "", nil
 }
 
 // flushingWriter buffers output and flushes it every interval and on Close: one write

@@ -264,9 +264,19 @@ func buildSend(o *SendOptions) (*delivery.Delivery, error) {
 // from when the user should know (whk's test key, or none where the provider sends
 // unsigned deliveries without one).
 func signerFor(f *cmdutil.Factory, k *cmdutil.KeyFlags, p *catalog.Provider) (delivery.Signer, error) {
+	sg, note, err := signerNote(f, k, p)
+	if note != "" {
+		fmt.Fprintln(f.IOStreams.ErrOut, "whk: "+note)
+	}
+	return sg, err
+}
+
+// signerNote is signerFor's signer and the note it says (which key signed, or why the
+// delivery goes unsigned), for a caller that shows it elsewhere: the inspector.
+func signerNote(f *cmdutil.Factory, k *cmdutil.KeyFlags, p *catalog.Provider) (delivery.Signer, string, error) {
 	scheme, err := signing.For(p, k.AuthHeader)
 	if err != nil {
-		return delivery.Signer{}, err
+		return delivery.Signer{}, "", err
 	}
 	note := ""
 	sg := delivery.Signer{Scheme: scheme}
@@ -278,14 +288,11 @@ func signerFor(f *cmdutil.Factory, k *cmdutil.KeyFlags, p *catalog.Provider) (de
 	if note == "" {
 		keys, err := k.SigningKeys(f, p)
 		if err != nil {
-			return delivery.Signer{}, err
+			return delivery.Signer{}, "", err
 		}
 		sg.Keys, note = keys.Keys, keys.Note
 	}
-	if note != "" {
-		fmt.Fprintln(f.IOStreams.ErrOut, "whk: "+note)
-	}
-	return sg, nil
+	return sg, note, nil
 }
 
 // noRedirects keeps a 3xx as the answer: a POST that a client turns into a GET at
