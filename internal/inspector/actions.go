@@ -19,16 +19,12 @@ import (
 // byte for byte; the whk send line re-signs the body with the secret of the shell it
 // runs in. The inspector never touches the system clipboard.
 func (m *Model) copyPane(i int) *pane {
-	r := m.recs[i]
-	p := &pane{kind: paneCopy, rec: i}
-	var groups []string
-	if m.copyForm == 0 {
-		p.title = "delivery " + strconv.Itoa(i+1) + " as a curl command (c: as whk send)"
-		groups = curlGroups(r, m.copyTarget(r))
-	} else {
-		p.title = "delivery " + strconv.Itoa(i+1) + " as a whk send line (c: as curl)"
-		groups = sendGroups(r, m.copyTarget(r))
+	form, groupsOf := " as a curl command (c: as whk send)", curlGroups
+	if m.copyForm == 1 {
+		form, groupsOf = " as a whk send line (c: as curl)", sendGroups
 	}
+	r, p := m.deliveryPane(paneCopy, i, form)
+	groups := groupsOf(r, m.copyTarget(r))
 	m.copied = strings.Join(groups, " ")
 	for i, g := range groups {
 		if i > 0 {

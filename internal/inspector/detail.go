@@ -15,10 +15,14 @@ import (
 	"github.com/whk-cli/whk/internal/render"
 )
 
+// deliveryPane is an empty pane about delivery i, titled "delivery N" and what follows.
+func (m *Model) deliveryPane(kind paneKind, i int, title string) (*record.Record, *pane) {
+	return m.recs[i], &pane{kind: kind, rec: i, title: "delivery " + itoa(i+1) + title}
+}
+
 func (m *Model) detailPane(i int) *pane {
 	r := m.recs[i]
-	p := &pane{kind: paneDetail, rec: i}
-	p.title = "delivery " + strconv.Itoa(i+1) + "/" + strconv.Itoa(len(m.recs)) + "  " + render.SafeText(r.Provider) + " " + render.SafeText(r.Type)
+	_, p := m.deliveryPane(paneDetail, i, "/"+itoa(len(m.recs))+"  "+render.SafeText(r.Provider)+" "+render.SafeText(r.Type))
 	add := func(kind lineKind, s string) { p.lines = append(p.lines, line{kind, s}) }
 	field := func(kind lineKind, name, value string) { add(kind, pad(name, 11)+value) }
 
