@@ -128,7 +128,7 @@ func TestListenUIInTmux(t *testing.T) {
 	}
 
 	tm.run("send-keys", "-t", "whk", "r")
-	tm.screen("#2 sent again: 201 in ")
+	tm.screen("#2 sent again, re-signed: 201 in ")
 	// Clment signs the body alone: re-signed with the same secret, the same body has the
 	// signature whk send gave it.
 	if r := received(); len(r) != 3 || r[2] != r[1] {

@@ -143,9 +143,9 @@ func (m *Model) replayed(msg replayedMsg) {
 			s = string(a.Kind) + " after " + strings.TrimPrefix(s, msg.res.Outcome()+" in ")
 		}
 	}
-	s += " (" + msg.how + " to " + render.SafeText(msg.url) + ", " + msg.sentAt.In(m.opt.Location).Format("15:04:05") + ")"
-	m.replays[msg.rec] = s
-	m.status = "#" + itoa(msg.rec+1) + " sent again: " + s
+	to := ", to " + render.SafeText(msg.url)
+	m.replays[msg.rec] = s + ", " + msg.how + to + " at " + msg.sentAt.In(m.opt.Location).Format("15:04:05")
+	m.status = "#" + itoa(msg.rec+1) + " sent again, " + msg.how + ": " + s + to
 	if msg.note != "" {
 		m.status += "; " + render.SafeText(msg.note)
 	}

@@ -123,7 +123,7 @@ func TestReplayReSignsWithTheGivenSecret(t *testing.T) {
 	if !strings.Contains(string(body), `"id":"evt_8f3a"`) {
 		t.Errorf("the replay lost the delivery id: %s", body)
 	}
-	if !strings.HasPrefix(m.status, "#1 sent again: 202 in ") {
+	if !strings.HasPrefix(m.status, "#1 sent again, re-signed: 202 in ") {
 		t.Errorf("status %q does not give the answer and its time", m.status)
 	}
 	checkFrame(t, "replay", 80, 24, stable(m.View()))
@@ -145,7 +145,7 @@ func TestReplayByteForByte(t *testing.T) {
 	if got := tg.got[0].Header.Get("X-Clment-Signature"); got != "sha256=recorded-not-valid" {
 		t.Errorf("R sent signature %q, want the recorded one", got)
 	}
-	if !strings.Contains(m.status, "(byte for byte to "+tg.URL) {
+	if !strings.HasPrefix(m.status, "#1 sent again, byte for byte: 202 in ") || !strings.HasSuffix(m.status, ", to "+tg.URL) {
 		t.Errorf("status %q does not say how and where it was sent", m.status)
 	}
 }
@@ -172,7 +172,7 @@ func TestReplayToNobodySaysWhy(t *testing.T) {
 	tg.Close()
 	m, _ := replayModel(t, tg.URL)
 	drive(m, key("r"))
-	if !strings.HasPrefix(m.status, "#1 sent again: connection refused after ") {
+	if !strings.HasPrefix(m.status, "#1 sent again, re-signed: connection refused after ") {
 		t.Errorf("status %q does not say the connection was refused", m.status)
 	}
 }
@@ -209,7 +209,7 @@ func TestEditSendsTheEditedBodyReSigned(t *testing.T) {
 	if res, err := scheme.Verify(body, tg.got[0].Header, signing.Keys{Secret: secret}, signing.VerifyOptions{Now: time.Now()}); err != nil || !res.Valid {
 		t.Errorf("the edited body's signature does not verify: %+v %v", res, err)
 	}
-	if !strings.Contains(m.status, "(edited, re-signed to ") {
+	if !strings.HasPrefix(m.status, "#1 sent again, edited, re-signed: 202 in ") {
 		t.Errorf("status %q does not say the body was edited", m.status)
 	}
 	seen, err := os.ReadFile(note)
