@@ -238,3 +238,15 @@ func BenchmarkListView10k(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+func TestKeysTypedFastCountOneByOne(t *testing.T) {
+	m := newModel(t, 80, 24, sample())
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("kk")})
+	if m.cur != 3 {
+		t.Errorf("kk in one message left the cursor on row %d, want 3 (two up from 5)", m.cur)
+	}
+	m.Update(key("enter"))
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("qq")}); m.pane != nil || cmd == nil || cmd() != tea.Quit() {
+		t.Errorf("qq in one message did not close the detail and quit")
+	}
+}

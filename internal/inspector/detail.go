@@ -68,12 +68,12 @@ func (m *Model) detailPane(i int) *pane {
 	}
 
 	add(plain, "")
-	add(heading, "headers")
-	headerLines(add, r.Headers)
-	add(plain, "")
 	if fwd != "" && fwd != "ERR" {
 		appAnswer(add, rr)
 	}
+	add(heading, "headers")
+	headerLines(add, r.Headers)
+	add(plain, "")
 	if m.raw {
 		add(heading, "body, raw: "+plural(len(r.Body), "byte"))
 		add(faint, "  (b: pretty)")

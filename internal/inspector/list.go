@@ -56,6 +56,8 @@ func (m *Model) listView() string {
 		switch {
 		case j < len(m.shown):
 			b.WriteString(m.row(m.shown[j], j == m.cur, c))
+		case j == 0 && len(m.recs) == 0:
+			b.WriteString(m.st.dim.paint(fit("  no deliveries yet", m.w)))
 		case j == 0:
 			b.WriteString(m.st.dim.paint(fit("  no delivery matches; esc clears the filter", m.w)))
 		}

@@ -164,6 +164,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.filterKey(msg)
 			return m, nil
 		}
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return m, m.eachKey(msg.Runes)
+		}
 		m.status = ""
 		if m.pane != nil {
 			return m, m.paneKey(msg.String())
@@ -171,6 +174,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.listKey(msg.String())
 	}
 	return m, nil
+}
+
+// eachKey handles keys typed faster than the terminal is read ("qq" arrives as one
+// message) one at a time, as they were typed.
+func (m *Model) eachKey(keys []rune) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, r := range keys {
+		if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}); cmd != nil {
+			cmds = append(cmds, cmd)
+		}
+	}
+	switch len(cmds) {
+	case 0:
+		return nil
+	case 1:
+		return cmds[0]
+	}
+	return tea.Sequence(cmds...)
 }
 
 func (m *Model) rows() int { return m.h - 3 }

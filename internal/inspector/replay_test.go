@@ -253,6 +253,7 @@ func TestLiveDeliveriesAppendAndTheCursorFollows(t *testing.T) {
 	m := New(nil, Options{Location: time.UTC, Title: "whk listen"})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	drive(m, Listening{URL: "http://127.0.0.1:8080/", Notes: []string{"no secret given: signatures are unchecked"}})
+	checkFrame(t, "live-empty", 80, 24, m.View())
 	recs := sample()
 	for _, r := range recs[:3] {
 		drive(m, Delivered{r})
