@@ -8,11 +8,14 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 
+	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/cmdutil"
+	"github.com/whk-cli/whk/internal/delivery"
 	"github.com/whk-cli/whk/internal/input"
 	"github.com/whk-cli/whk/internal/inspector"
 	"github.com/whk-cli/whk/internal/iostreams"
@@ -23,14 +26,17 @@ import (
 type InspectOptions struct {
 	IO      *iostreams.IOStreams
 	Ctx     context.Context
+	Factory *cmdutil.Factory
 	Paths   []string
 	SaveDir string
 	Target  string
+	// Keys sign what r and e send, as replay's do.
+	Keys cmdutil.KeyFlags
 }
 
 // NewCmdInspect builds `whk inspect [PATH...]`.
 func NewCmdInspect(f *cmdutil.Factory, runF func(*InspectOptions) error) *cobra.Command {
-	opts := &InspectOptions{IO: f.IOStreams}
+	opts := &InspectOptions{IO: f.IOStreams, Factory: f}
 	cmd := &cobra.Command{
 		Use:   "inspect [PATH|-]...",
 		Short: "Browse recorded deliveries in a terminal UI",
@@ -45,9 +51,18 @@ answer; b shows the raw bytes), / filters as you type (a type glob, a provider o
 verdict word), d diffs two deliveries, c shows one as a curl command or a 'whk send'
 line, s saves one as a record file in --save-dir, ? lists every key.
 
+r sends the selected delivery again to --to, re-signed by the engine of 'whk replay'
+with --secret-file, --secret, $WHK_SECRET or --private-key (ids and timestamps kept, as
+a provider's retry keeps them); R sends it byte for byte, headers and body as
+recorded. e opens its body in $VISUAL or $EDITOR, then re-signs and sends what the
+editor left (nothing when it is unchanged or empty). The answer's status and time show
+in the status line and the delivery's detail. 'whk listen --ui' opens the same UI over
+the deliveries it receives, and sends again to --forward-to.
+
 When stdout is not a terminal the list is printed instead, one line per delivery.`,
 		Example: `  whk inspect rec/
   whk inspect deliveries.ndjson --save-dir fixtures/
+  whk inspect rec/ --to localhost:3000/webhooks --secret-file clment.secret
   whk inspect rec/ | grep schema=invalid`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -63,7 +78,8 @@ When stdout is not a terminal the list is printed instead, one line per delivery
 		},
 	}
 	cmd.Flags().StringVar(&opts.SaveDir, "save-dir", ".", "directory `s` saves record files into")
-	cmd.Flags().StringVar(&opts.Target, "to", inspector.DefaultTarget, "base `URL` of the commands `c` shows")
+	cmd.Flags().StringVar(&opts.Target, "to", "", "send r, R and e to `URL` (no scheme means http://), which c's commands post to too (default: listen's address and the recorded path)")
+	cmdutil.AddSigningKeyFlags(cmd, &opts.Keys)
 	return cmd
 }
 
@@ -81,7 +97,17 @@ func runInspect(o *InspectOptions) error {
 	if st, err := os.Stat(o.SaveDir); err != nil || !st.IsDir() {
 		return cmdutil.Usagef("--save-dir %s is not a directory", o.SaveDir)
 	}
-	m := inspector.New(recs, inspector.Options{Colour: o.IO.ColourEnabled(), SaveDir: o.SaveDir, Target: o.Target})
+	if o.Target != "" {
+		if o.Target, err = cmdutil.HTTPURL("--to", o.Target); err != nil {
+			return err
+		}
+	}
+	c, err := o.Factory.Catalog()
+	if err != nil {
+		return err
+	}
+	m := inspector.New(recs, inspector.Options{Colour: o.IO.ColourEnabled(), SaveDir: o.SaveDir, Target: o.Target,
+		Replayer: inspectorReplayer(o.Factory, &o.Keys, c)})
 	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithOutput(o.IO.Out), tea.WithContext(o.Ctx)}
 	// Keys come from the terminal even when stdin carried the recordings.
 	opts = append(opts, tea.WithInputTTY())
@@ -94,6 +120,32 @@ func runInspect(o *InspectOptions) error {
 		fmt.Fprintln(o.IO.Out, fm.Copied())
 	}
 	return err
+}
+
+// inspectorReplayer sends the inspector's deliveries again as whk replay sends them,
+// each provider's signer resolved once per mode, on first use.
+func inspectorReplayer(f *cmdutil.Factory, k *cmdutil.KeyFlags, c *catalog.Catalog) *inspector.Replayer {
+	type mode struct {
+		provider string
+		keep     bool
+	}
+	type signer struct {
+		sg   delivery.Signer
+		note string
+		err  error
+	}
+	var mu sync.Mutex
+	signers := map[mode]signer{}
+	return &inspector.Replayer{Catalog: c, Now: f.Now, Signer: func(p *catalog.Provider, keep bool) (delivery.Signer, string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		s, ok := signers[mode{p.ID, keep}]
+		if !ok {
+			s.sg, s.note, s.err = replaySigner(f, k, p, keep)
+			signers[mode{p.ID, keep}] = s
+		}
+		return s.sg, s.note, s.err
+	}}
 }
 
 // readRecordings reads the delivery records in paths through internal/input, as

@@ -22,6 +22,7 @@ import (
 
 	"github.com/whk-cli/whk/internal/catalog"
 	"github.com/whk-cli/whk/internal/cmdutil"
+	"github.com/whk-cli/whk/internal/inspector"
 	"github.com/whk-cli/whk/internal/iostreams"
 	"github.com/whk-cli/whk/internal/listener"
 	"github.com/whk-cli/whk/internal/netaddr"
@@ -62,6 +63,10 @@ type ListenOptions struct {
 
 	// View is --output: how much of each delivery is printed (text output only).
 	View render.ListenView
+	// UI is --ui: the inspector over the deliveries, on a terminal (listen_ui.go);
+	// replayer sends them again from it.
+	UI       bool
+	replayer *inspector.Replayer
 
 	// RejectInvalid answers 401 to bad, missing or uncheckable signatures and 400 to
 	// bodies that are not JSON (--reject-invalid).
@@ -202,6 +207,7 @@ checked with whk's local test key unless --public-key is given, so that
 			if !cmd.Flags().Changed("tolerance") {
 				opts.Tolerance = 0 // the scheme's own: its catalog tolerance, else the default
 			}
+			opts.replayer = inspectorReplayer(f, &kf, c)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -226,6 +232,7 @@ checked with whk's local test key unless --public-key is given, so that
 	fl.StringVarP(&output, "output", "o", render.ListenViews[0], "what to print of each delivery: `full` (a block), compact (a line) or quiet (nothing)")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ListenViews, cobra.ShellCompDirectiveNoFileComp))
 	fl.DurationVar(&opts.Tolerance, "tolerance", signing.DefaultTolerance, "Standard Webhooks: accepted timestamp age")
+	fl.BoolVar(&opts.UI, "ui", false, "browse the deliveries live in the inspector of 'whk inspect' (r sends one again to --forward-to); prints as usual when stdout is not a terminal")
 	cmdutil.AddVerifyingKeyFlags(cmd, &kf)
 	return cmd
 }
@@ -418,13 +425,18 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 	// The status line needs a terminal it shares with the blocks: one it can clear
 	// before each block, and whose stdout no other program writes to.
 	width := o.IO.TerminalWidth()
-	status := newStatusLine(errOut, o.IO.IsStdoutTTY() && o.IO.IsStderrTTY(), width)
+	ui := startListenUI(o, stopListening)
+	status := newStatusLine(errOut, ui == nil && o.IO.IsStdoutTTY() && o.IO.IsStderrTTY(), width)
 	var printed atomic.Int64
 	var tally render.ListenTally
 	done := make(chan struct{})
 	// One goroutine owns stdout: lines and blocks never interleave.
 	go func() {
 		defer close(done)
+		if ui != nil {
+			ui.run(o, events, &tally, &printed)
+			return
+		}
 		for {
 			var ev listener.Event
 			select {

@@ -530,3 +530,19 @@ func TestListenOutputFlag(t *testing.T) {
 		})
 	}
 }
+
+func TestListenUIPipedPrintsAsUsual(t *testing.T) {
+	r := startListenText(t, &ListenOptions{Path: "/", View: render.ViewCompact, UI: true})
+	for range 3 {
+		if code, err := send(http.DefaultClient, r.url, oneflowDelivery(t)); err != nil || code != 200 {
+			t.Fatalf("send: %d %v", code, err)
+		}
+	}
+	r.stop(t)
+	if lines := strings.Count(r.out.String(), "\n"); lines != 3 {
+		t.Errorf("--ui with stdout not a terminal printed %d lines for 3 deliveries:\n%s", lines, r.out.String())
+	}
+	if strings.Contains(r.out.String(), "\x1b[?1049h") {
+		t.Error("--ui opened the alternate screen on a stdout that is not a terminal")
+	}
+}

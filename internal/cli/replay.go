@@ -183,15 +183,27 @@ func replaySigners(o *ReplayOptions, items []delivery.Item) (map[string]delivery
 		if _, done := signers[p.ID]; done {
 			continue
 		}
-		signer := o.Keys.Signer
-		if o.KeepSignature {
-			signer = o.Keys.RecordedSigner
-		}
-		sg, err := signer(f, p)
+		sg, note, err := replaySigner(f, &o.Keys, p, o.KeepSignature)
 		if err != nil {
 			return nil, err
+		}
+		if note != "" {
+			fmt.Fprintln(f.IOStreams.ErrOut, "whk: "+note)
+		}
+		if note != "" {
+			fmt.Fprintln(f.IOStreams.ErrOut, "whk: "+note)
 		}
 		signers[p.ID] = sg
 	}
 	return signers, nil
+}
+
+// replaySigner is how replay signs p's deliveries, and the note to say about it; with
+// keep nothing is re-signed and only CM.com Sign's redacted token needs the secret.
+func replaySigner(f *cmdutil.Factory, k *cmdutil.KeyFlags, p *catalog.Provider, keep bool) (delivery.Signer, string, error) {
+	if keep {
+		sg, err := k.RecordedSigner(f, p)
+		return sg, "", err
+	}
+	return k.SignerNote(f, p)
 }

@@ -13,9 +13,19 @@ import (
 // from when the user should know (whk's test key, or none where the provider sends
 // unsigned deliveries without one).
 func (k *KeyFlags) Signer(f *Factory, p *catalog.Provider) (delivery.Signer, error) {
+	sg, note, err := k.SignerNote(f, p)
+	if note != "" {
+		fmt.Fprintln(f.IOStreams.ErrOut, "whk: "+note)
+	}
+	return sg, err
+}
+
+// SignerNote is Signer's signer and the note it says, for a caller that shows the
+// note elsewhere (the inspector's status line).
+func (k *KeyFlags) SignerNote(f *Factory, p *catalog.Provider) (delivery.Signer, string, error) {
 	scheme, err := signing.For(p, k.AuthHeader)
 	if err != nil {
-		return delivery.Signer{}, err
+		return delivery.Signer{}, "", err
 	}
 	note := ""
 	sg := delivery.Signer{Scheme: scheme}
@@ -27,14 +37,11 @@ func (k *KeyFlags) Signer(f *Factory, p *catalog.Provider) (delivery.Signer, err
 	if note == "" {
 		keys, err := k.SigningKeys(f, p)
 		if err != nil {
-			return delivery.Signer{}, err
+			return delivery.Signer{}, "", err
 		}
 		sg.Keys, note = keys.Keys, keys.Note
 	}
-	if note != "" {
-		fmt.Fprintln(f.IOStreams.ErrOut, "whk: "+note)
-	}
-	return sg, nil
+	return sg, note, nil
 }
 
 // RecordedSigner is Signer for recordings sent byte for byte: nothing is re-signed,

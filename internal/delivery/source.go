@@ -160,6 +160,19 @@ func (l *loader) json(source string, b []byte) {
 		l.bad(source, err)
 		return
 	}
+	l.record(source, r)
+}
+
+// RecordItem is the replay item of one delivery record already read (whk inspect sends
+// one at a time): its provider chosen as LoadItems chooses it.
+func RecordItem(cat *catalog.Catalog, source string, r *record.Record) Item {
+	l := loader{cat: cat}
+	l.record(source, r)
+	return l.items[0]
+}
+
+// record adds r; a record always counts as recorded, even one without headers.
+func (l *loader) record(source string, r *record.Record) {
 	h := r.Headers
 	if h == nil {
 		h = http.Header{}

@@ -19,16 +19,12 @@ import (
 // byte for byte; the whk send line re-signs the body with the secret of the shell it
 // runs in. The inspector never touches the system clipboard.
 func (m *Model) copyPane(i int) *pane {
-	r := m.recs[i]
-	p := &pane{kind: paneCopy, rec: i}
-	var groups []string
-	if m.copyForm == 0 {
-		p.title = "delivery " + strconv.Itoa(i+1) + " as a curl command (c: as whk send)"
-		groups = curlGroups(r, m.opt.Target)
-	} else {
-		p.title = "delivery " + strconv.Itoa(i+1) + " as a whk send line (c: as curl)"
-		groups = sendGroups(r, m.opt.Target)
+	form, groupsOf := " as a curl command (c: as whk send)", curlGroups
+	if m.copyForm == 1 {
+		form, groupsOf = " as a whk send line (c: as curl)", sendGroups
 	}
+	r, p := m.deliveryPane(paneCopy, i, form)
+	groups := groupsOf(r, m.copyTarget(r))
 	m.copied = strings.Join(groups, " ")
 	for i, g := range groups {
 		if i > 0 {
@@ -53,20 +49,19 @@ var skipHeaders = map[string]bool{
 	"Content-Length": true, "Host": true, "Connection": true, "Accept-Encoding": true,
 }
 
-// CurlCommand is a curl command line that POSTs r's headers and raw body to target plus
-// the recorded path.
-func CurlCommand(r *record.Record, target string) string {
-	return strings.Join(curlGroups(r, target), " ")
+// CurlCommand is a curl command line that POSTs r's headers and raw body to url.
+func CurlCommand(r *record.Record, url string) string {
+	return strings.Join(curlGroups(r, url), " ")
 }
 
 // curlGroups are CurlCommand's words, quoted, one option with its value to a group, so
 // the pane can show one group a line with shell continuations.
-func curlGroups(r *record.Record, target string) []string {
+func curlGroups(r *record.Record, url string) []string {
 	method := r.Method
 	if method == "" {
 		method = "POST"
 	}
-	groups := []string{"curl -X " + shellQuote(method) + " " + shellQuote(strings.TrimSuffix(target, "/")+r.Path)}
+	groups := []string{"curl -X " + shellQuote(method) + " " + shellQuote(url)}
 	names := make([]string, 0, len(r.Headers))
 	for n := range r.Headers {
 		if !skipHeaders[n] {
@@ -82,13 +77,13 @@ func curlGroups(r *record.Record, target string) []string {
 	return append(groups, "--data-binary "+shellQuote(string(r.Body)))
 }
 
-// SendCommand is a `whk send` line that sends r's body as its event, signed afresh with
-// the secret of the shell it runs in.
-func SendCommand(r *record.Record, target string) string {
-	return strings.Join(sendGroups(r, target), " ")
+// SendCommand is a `whk send` line that sends r's body as its event to url, signed
+// afresh with the secret of the shell it runs in.
+func SendCommand(r *record.Record, url string) string {
+	return strings.Join(sendGroups(r, url), " ")
 }
 
-func sendGroups(r *record.Record, target string) []string {
+func sendGroups(r *record.Record, url string) []string {
 	// With --data, send takes the event type from the body: naming it too is an error.
 	send := "whk send"
 	if r.Provider != "" {
@@ -97,7 +92,7 @@ func sendGroups(r *record.Record, target string) []string {
 	return []string{
 		"printf %s " + shellQuote(string(r.Body)) + " |",
 		send,
-		"--to " + shellQuote(strings.TrimSuffix(target, "/")+r.Path) + " --data -",
+		"--to " + shellQuote(url) + " --data -",
 	}
 }
 

@@ -146,7 +146,7 @@ func TestShellQuoteRoundTrip(t *testing.T) {
 func TestCurlCommand(t *testing.T) {
 	r := sample()[0]
 	r.Headers.Set("Content-Length", "99")
-	got := CurlCommand(r, "http://localhost:3000/")
+	got := CurlCommand(r, "http://localhost:3000/hooks")
 	want := `curl -X POST http://localhost:3000/hooks -H 'Content-Type: application/json' -H 'User-Agent: clment-webhooks/1.0' -H 'X-Clment-Signature: sha256=4f1c0d9e' --data-binary '` + string(r.Body) + `'`
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
@@ -156,7 +156,7 @@ func TestCurlCommand(t *testing.T) {
 func TestCopyPrintsTheLastCommandWhole(t *testing.T) {
 	m := newModel(t, 80, 24, sample())
 	press(m, "home", "c", "c")
-	if want := SendCommand(m.recs[0], DefaultTarget); m.Copied() != want {
+	if want := SendCommand(m.recs[0], DefaultTarget+"/hooks"); m.Copied() != want {
 		t.Errorf("Copied() = %q, want %q", m.Copied(), want)
 	}
 }
@@ -236,5 +236,17 @@ func BenchmarkListView10k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		m.Update(key("up"))
 		_ = m.View()
+	}
+}
+
+func TestKeysTypedFastCountOneByOne(t *testing.T) {
+	m := newModel(t, 80, 24, sample())
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("kk")})
+	if m.cur != 3 {
+		t.Errorf("kk in one message left the cursor on row %d, want 3 (two up from 5)", m.cur)
+	}
+	m.Update(key("enter"))
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("qq")}); m.pane != nil || cmd == nil || cmd() != tea.Quit() {
+		t.Errorf("qq in one message did not close the detail and quit")
 	}
 }

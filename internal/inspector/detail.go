@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,10 +15,14 @@ import (
 	"github.com/whk-cli/whk/internal/render"
 )
 
+// deliveryPane is an empty pane about delivery i, titled "delivery N" and what follows.
+func (m *Model) deliveryPane(kind paneKind, i int, title string) (*record.Record, *pane) {
+	return m.recs[i], &pane{kind: kind, rec: i, title: "delivery " + itoa(i+1) + title}
+}
+
 func (m *Model) detailPane(i int) *pane {
 	r := m.recs[i]
-	p := &pane{kind: paneDetail, rec: i}
-	p.title = "delivery " + strconv.Itoa(i+1) + "/" + strconv.Itoa(len(m.recs)) + "  " + render.SafeText(r.Provider) + " " + render.SafeText(r.Type)
+	_, p := m.deliveryPane(paneDetail, i, "/"+itoa(len(m.recs))+"  "+render.SafeText(r.Provider)+" "+render.SafeText(r.Type))
 	add := func(kind lineKind, s string) { p.lines = append(p.lines, line{kind, s}) }
 	field := func(kind lineKind, name, value string) { add(kind, pad(name, 11)+value) }
 
@@ -31,16 +36,11 @@ func (m *Model) detailPane(i int) *pane {
 	} else {
 		field(plain, "duplicate", "no")
 	}
-	switch {
-	case r.Signature == nil:
-		field(faint, "signature", "not recorded")
-	default:
-		v := render.SafeText(r.Signature.Status)
-		if r.Signature.Reason != "" {
-			v += ": " + render.SafeText(r.Signature.Reason)
-		}
-		field(verdictKind(r.Signature.Status), "signature", v)
+	sig, sigKind := "not recorded", faint
+	if v := r.Signature; v != nil {
+		sig, sigKind = joined(render.SafeText(v.Status), ": ", render.SafeText(v.Reason)), verdictKind(v.Status)
 	}
+	field(sigKind, "signature", sig)
 	switch {
 	case r.Schema == nil:
 		field(faint, "schema", "not recorded")
@@ -52,33 +52,27 @@ func (m *Model) detailPane(i int) *pane {
 	default:
 		field(verdictKind(r.Schema.Status), "schema", render.SafeText(r.Schema.Status))
 	}
+	rr, fwd := r.Response, r.Forward()
 	switch {
-	case r.Response == nil:
+	case rr == nil:
 		field(faint, "response", "not recorded")
+	case fwd == "ERR":
+		field(bad, "response", "502 from whk: "+render.SafeText(strings.TrimSpace(rr.Body)))
+	case fwd != "":
+		field(statusKind(rr.Status), "response", fwd+" from the --forward-to app in "+strconv.FormatFloat(rr.DurationMS, 'f', -1, 64)+" ms (its answer below)")
 	default:
-		v := strconv.Itoa(r.Response.Status)
-		if r.Response.Body != "" {
-			v += " " + render.SafeText(r.Response.Body)
-		}
-		kind := good
-		if r.Response.Status >= 300 {
-			kind = bad
-		}
-		field(kind, "response", v)
+		field(statusKind(rr.Status), "response", joined(strconv.Itoa(rr.Status), " ", render.SafeText(rr.Body)))
+	}
+	if s, ok := m.replays[i]; ok {
+		field(plain, "sent again", s)
 	}
 
 	add(plain, "")
+	if fwd != "" && fwd != "ERR" {
+		appAnswer(add, rr)
+	}
 	add(heading, "headers")
-	names := make([]string, 0, len(r.Headers))
-	for n := range r.Headers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		for _, v := range r.Headers[n] {
-			add(plain, "  "+render.SafeText(n)+": "+render.SafeText(v))
-		}
-	}
+	headerLines(add, r.Headers)
 	add(plain, "")
 	if m.raw {
 		add(heading, "body, raw: "+plural(len(r.Body), "byte"))
@@ -97,6 +91,60 @@ func (m *Model) detailPane(i int) *pane {
 	}
 	p.lines = append(p.lines, pretty...)
 	return p
+}
+
+// appAnswer is the --forward-to app's answer: its headers (kept with listen -v) and
+// its body, indented when it is JSON.
+func appAnswer(add func(lineKind, string), rr *record.Response) {
+	add(heading, "the app's answer")
+	headerLines(add, rr.Headers)
+	body := []byte(rr.Body)
+	if rr.BodyBase64 != nil {
+		body = rr.BodyBase64
+	}
+	switch {
+	case len(body) == 0:
+		add(faint, "  (no body)")
+	case rr.Truncated:
+		add(faint, "  (its first "+plural(len(body), "byte")+"; the sender got all of it)")
+	}
+	if len(body) > 0 {
+		lines, _ := prettyBody(body, nil)
+		for _, l := range lines {
+			add(l.kind, l.text)
+		}
+	}
+	add(plain, "")
+}
+
+// headerLines adds h's fields, sorted by name, one value a line.
+func headerLines(add func(lineKind, string), h http.Header) {
+	names := make([]string, 0, len(h))
+	for n := range h {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		for _, v := range h[n] {
+			add(plain, "  "+render.SafeText(n)+": "+render.SafeText(v))
+		}
+	}
+}
+
+// statusKind paints an answer's status: good below 300, bad from there.
+func statusKind(status int) lineKind {
+	if status >= 300 {
+		return bad
+	}
+	return good
+}
+
+// joined is a, or a, sep and b when b is not empty.
+func joined(a, sep, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + sep + b
 }
 
 func verdictKind(status string) lineKind {
@@ -285,17 +333,22 @@ func helpPane() *pane {
 		"  d             mark a delivery; d on another diffs the two",
 		"  c             show it as a curl command (c again: a whk send line)",
 		"  s             save it as a record file in --save-dir",
+		"  r             send it again to --to or the forward target,",
+		"                re-signed with the given secret or key",
+		"  R             send it again byte for byte, as recorded",
+		"  e             edit the body in $EDITOR, then re-sign and send it",
 		"  q             quit (ctrl+c anywhere)",
 		"detail",
 		"  ↑ ↓ pgup pgdn scroll",
 		"  b             raw bytes / pretty JSON",
-		"  c s d         copy, save, diff as in the list",
+		"  c s d r R e   copy, save, diff, send again as in the list",
 		"  esc           back",
 		"marks",
 		"  SIG   ok valid, BAD invalid, none unsigned, - unchecked",
 		"  SCHM  ok valid, BAD invalid, ? unknown type, - not checked",
 		"  DUP   the delivery id was seen before",
 		"  ANS   the status whk (or the --forward-to app) answered",
+		"  FWD   the --forward-to app's status; ERR: whk could not reach it",
 	} {
 		kind := plain
 		if !strings.HasPrefix(l, " ") {

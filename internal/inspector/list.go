@@ -16,8 +16,8 @@ import (
 type columns struct{ provider, typ, id int }
 
 // fixedWidth is every column but type and id: cursor 2, time 8, provider, the marks
-// (SIG 4, SCHM 4, DUP 3, ANS 3) and the spaces between.
-const fixedWidth = 2 + 8 + 1 + 10 + 1 + 1 + 1 + 4 + 1 + 4 + 1 + 3 + 1 + 3
+// (SIG 4, SCHM 4, DUP 3, ANS 3, FWD 3) and the spaces between.
+const fixedWidth = 2 + 8 + 1 + 10 + 1 + 1 + 1 + 4 + 1 + 4 + 1 + 3 + 1 + 3 + 1 + 3
 
 func columnsFor(w int) columns {
 	rest := max(w-fixedWidth, 10)
@@ -29,7 +29,15 @@ func (m *Model) listView() string {
 	var b strings.Builder
 	rows := m.rows()
 	b.Grow((m.w + 16) * m.h)
-	title := "whk inspect  " + strconv.Itoa(len(m.recs)) + " deliveries"
+	title := m.opt.Title + "  "
+	if m.url != "" {
+		title += render.SafeText(m.url) + "  "
+	}
+	if len(m.recs) == 1 {
+		title += "1 delivery"
+	} else {
+		title += strconv.Itoa(len(m.recs)) + " deliveries"
+	}
 	if m.filter != "" {
 		title += "  " + strconv.Itoa(len(m.shown)) + " match /" + render.SafeText(m.filter)
 	}
@@ -40,7 +48,7 @@ func (m *Model) listView() string {
 	b.WriteByte('\n')
 	c := columnsFor(m.w)
 	head := "  " + pad("TIME", 8) + " " + pad("PROVIDER", c.provider) + " " + pad("TYPE", c.typ) + " " +
-		pad("ID", c.id) + " SIG  SCHM DUP ANS"
+		pad("ID", c.id) + " SIG  SCHM DUP ANS FWD"
 	b.WriteString(m.st.head.paint(fit(head, m.w)))
 	b.WriteByte('\n')
 	for i := 0; i < rows; i++ {
@@ -48,12 +56,14 @@ func (m *Model) listView() string {
 		switch {
 		case j < len(m.shown):
 			b.WriteString(m.row(m.shown[j], j == m.cur, c))
+		case j == 0 && len(m.recs) == 0:
+			b.WriteString(m.st.dim.paint(fit("  no deliveries yet", m.w)))
 		case j == 0:
 			b.WriteString(m.st.dim.paint(fit("  no delivery matches; esc clears the filter", m.w)))
 		}
 		b.WriteByte('\n')
 	}
-	b.WriteString(m.footer("↑↓ move  enter open  / filter  d diff  c copy  s save  ? help  q quit"))
+	b.WriteString(m.footer("↑↓ move  enter open  / filter  r replay  e edit  d diff  c copy  ? help  q quit"))
 	return b.String()
 }
 
@@ -73,14 +83,15 @@ func (m *Model) row(i int, cursor bool, c columns) string {
 	}
 	text := lead + r.ReceivedAt.In(m.opt.Location).Format("15:04:05") + " " +
 		pad(render.SafeText(r.Provider), c.provider) + " " + pad(render.SafeText(r.Type), c.typ) + " " + pad(render.SafeText(r.ID), c.id) + " "
-	marks := pad(sig, 4) + " " + pad(sch, 4) + " " + dup + " " + answer(r)
+	ans, fwd := pad(answer(r), 3), orDash(r.Forward())
+	marks := pad(sig, 4) + " " + pad(sch, 4) + " " + dup + " " + ans + " " + fwd
 	if cursor {
 		return m.st.cursor.paint(fit(text+marks, m.w))
 	}
 	if !m.opt.Colour {
 		return fit(text+marks, m.w)
 	}
-	return fit(text, m.w) + m.mark4(sig) + " " + m.mark4(sch) + " " + m.st.status.paint(dup) + " " + answer(r)
+	return fit(text, m.w) + m.mark4(sig) + " " + m.mark4(sch) + " " + m.st.status.paint(dup) + " " + ans + " " + fwd
 }
 
 func (m *Model) mark4(s string) string {

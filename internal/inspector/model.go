@@ -6,6 +6,7 @@
 package inspector
 
 import (
+	"os/exec"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,13 +24,23 @@ type Options struct {
 	Colour bool
 	// SaveDir is where `s` writes record files.
 	SaveDir string
-	// Target is the base URL copied commands send to.
+	// Target is --to: where r and e send and where the commands c shows post to. Empty:
+	// the delivery's forward target; c then falls back on listen's default address
+	// with the recorded path.
 	Target string
+	// ForwardTo is the target listen --forward-to (or a route) relays a delivery to;
+	// nil over recordings, which do not name it.
+	ForwardTo func(*record.Record) string
+	// Replayer sends deliveries again for r, R and e; nil: those keys say so.
+	Replayer *Replayer
+	// Title names the view in the list's title: "whk inspect" (default), "whk listen".
+	Title string
 	// Location is the time zone of the list's times (time.Local when nil).
 	Location *time.Location
 }
 
-// DefaultTarget is where copied commands send when no --to was given: listen's default.
+// DefaultTarget is where copied commands send when there is no target: listen's
+// default address (with the recorded path).
 const DefaultTarget = "http://127.0.0.1:8080"
 
 type paneKind int
@@ -67,6 +78,11 @@ type Model struct {
 	copyForm  int    // 0 curl, 1 whk send
 	copied    string // the last command c showed
 	status    string
+	url       string         // where listen --ui receives
+	replays   map[int]string // the last replay of a delivery, for its detail
+
+	// exec runs the editor; tests run it without a terminal.
+	exec func(*exec.Cmd, tea.ExecCallback) tea.Cmd
 
 	pane    *pane
 	wrapped []line // pane.lines wrapped at the width
@@ -78,25 +94,64 @@ func New(recs []*record.Record, opt Options) *Model {
 	if opt.Location == nil {
 		opt.Location = time.Local
 	}
-	if opt.Target == "" {
-		opt.Target = DefaultTarget
+	if opt.Title == "" {
+		opt.Title = "whk inspect"
 	}
 	if opt.SaveDir == "" {
 		opt.SaveDir = "."
 	}
 	sorted := append([]*record.Record(nil), recs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].ReceivedAt.Before(sorted[j].ReceivedAt) })
-	m := &Model{opt: opt, st: newStyles(opt.Colour), recs: sorted, w: 80, h: 24, mark: -1}
+	m := &Model{opt: opt, st: newStyles(opt.Colour), recs: sorted, w: 80, h: 24, mark: -1,
+		replays: map[int]string{}, exec: tea.ExecProcess}
 	m.applyFilter()
 	return m
 }
 
-// Init starts nothing: the recordings are read before the program starts.
+// Init starts nothing: recordings are read before the program starts, and listen
+// sends its deliveries as messages.
 func (m *Model) Init() tea.Cmd { return nil }
+
+// Delivered adds a delivery listen received: newest last, live.
+type Delivered struct{ Record *record.Record }
+
+// Listening says where listen receives (shown in the title) and what it has to say
+// about its keys (shown in the status line).
+type Listening struct {
+	URL   string
+	Notes []string
+}
+
+// Notice is a line for the status line: a request listen rejected, a record not written.
+type Notice string
+
+// add appends a live delivery; the cursor follows when it was on the newest row.
+func (m *Model) add(r *record.Record) {
+	follow := len(m.shown) == 0 || m.cur == len(m.shown)-1
+	m.recs = append(m.recs, r)
+	if parseFilter(m.filter).match(r) {
+		m.shown = append(m.shown, len(m.recs)-1)
+		if follow {
+			m.cur = len(m.shown) - 1
+		}
+		m.follow()
+	}
+}
 
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case Delivered:
+		m.add(msg.Record)
+	case Listening:
+		m.url = msg.URL
+		m.status = render.SafeText(strings.Join(msg.Notes, "; "))
+	case Notice:
+		m.status = render.SafeText(string(msg))
+	case replayedMsg:
+		m.replayed(msg)
+	case editedMsg:
+		return m, m.edited(msg)
 	case tea.WindowSizeMsg:
 		m.w, m.h = max(msg.Width, 20), max(msg.Height, 6)
 		m.follow()
@@ -109,6 +164,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.filterKey(msg)
 			return m, nil
 		}
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return m, m.eachKey(msg.Runes)
+		}
 		m.status = ""
 		if m.pane != nil {
 			return m, m.paneKey(msg.String())
@@ -116,6 +174,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.listKey(msg.String())
 	}
 	return m, nil
+}
+
+// eachKey handles keys typed faster than the terminal is read ("qq" arrives as one
+// message) one at a time, as they were typed.
+func (m *Model) eachKey(keys []rune) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, r := range keys {
+		if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}); cmd != nil {
+			cmds = append(cmds, cmd)
+		}
+	}
+	switch len(cmds) {
+	case 0:
+		return nil
+	case 1:
+		return cmds[0]
+	}
+	return tea.Sequence(cmds...)
 }
 
 func (m *Model) rows() int { return m.h - 3 }
@@ -143,12 +219,14 @@ func (m *Model) listKey(k string) tea.Cmd {
 			m.filter = ""
 			m.applyFilter()
 		}
-	case "enter", "right", "l", "d", "c", "s":
+	case "enter", "right", "l", "d", "c", "s", "r", "R", "e":
 		i, ok := m.selected()
 		if !ok {
 			break
 		}
 		switch k {
+		case "r", "R", "e":
+			return m.sendKey(k, i)
 		case "d":
 			m.diffKey(i)
 		case "c":
@@ -204,10 +282,27 @@ func (m *Model) paneKey(k string) tea.Cmd {
 		if p.kind == paneDetail || p.kind == paneCopy {
 			m.save(p.rec)
 		}
+	case "r", "R", "e":
+		if p.kind == paneDetail || p.kind == paneCopy {
+			return m.sendKey(k, p.rec)
+		}
 	case "d":
 		if p.kind == paneDetail {
 			m.diffKey(p.rec)
 		}
+	}
+	return nil
+}
+
+// sendKey runs r (replay re-signed), R (byte for byte) and e (edit, then send).
+func (m *Model) sendKey(k string, i int) tea.Cmd {
+	switch k {
+	case "r":
+		return m.replay(i, nil, howSigned)
+	case "R":
+		return m.replay(i, nil, howKept)
+	case "e":
+		return m.edit(i)
 	}
 	return nil
 }
@@ -347,7 +442,7 @@ func (m *Model) paneView() string {
 	hints := "↑↓ scroll  esc back  ? help"
 	switch p.kind {
 	case paneDetail:
-		hints = "↑↓ scroll  b raw  c copy  s save  d diff  esc back  ? help"
+		hints = "↑↓ scroll  b raw  r/R replay  e edit  c copy  s save  d diff  esc back"
 	case paneCopy:
 		hints = "c other form  s save  esc back  (select the text to copy it)"
 	}

@@ -34,7 +34,8 @@ func rec(sec int, provider, typ, id string, body string) *record.Record {
 }
 
 // sample is six deliveries covering every mark: valid, duplicate, bad signature, schema
-// errors, unknown type, and an id carrying terminal escapes.
+// errors, unknown type, and an id carrying terminal escapes; one was forwarded to an app
+// that answered 401, one to an app whk could not reach.
 func sample() []*record.Record {
 	a := rec(0, "clment", "review.completed", "evt_8f3a", `{"id":"evt_8f3a","type":"review.completed","data":{"review":{"id":"rev_1","status":"completed","score":0.92}}}`)
 	a.Headers.Set("X-Clment-Signature", "sha256=4f1c0d9e")
@@ -43,7 +44,8 @@ func sample() []*record.Record {
 	dup.Duplicate = true
 	bad := rec(5, "contract-as-code", "contract.signed", "lac_2", `{"event":"contract.signed","id":"lac_2","contract":{"id":"c_9"}}`)
 	bad.Signature = &record.Signature{Status: "invalid", Reason: "signature does not match the body"}
-	bad.Response = &record.Response{Status: 401, Body: "bad signature"}
+	bad.Response = &record.Response{Status: 401, Body: `{"error":"bad signature"}`, DurationMS: 3.25,
+		Headers: http.Header{"Content-Type": {"application/json"}}}
 	schema := rec(9, "cm-sign", "dossier.completed", "d-17", `{"event":"dossier.completed","dossier":{"id":17,"invitees":[{"name":"Ann"}]}}`)
 	schema.Signature = &record.Signature{Status: "unchecked"}
 	schema.Schema = &record.Schema{Status: "invalid", Errors: []record.Problem{
@@ -53,6 +55,7 @@ func sample() []*record.Record {
 	schema.Response = &record.Response{Status: 500}
 	unknown := rec(12, "oneflow", "contract:frobnicated", "", `{"callback_id":"cb_1","events":[{"type":"contract:frobnicated"}]}`)
 	unknown.Schema = &record.Schema{Status: "unknown-type"}
+	unknown.Response = &record.Response{Status: 502, Body: record.ForwardFailed + "dial tcp 127.0.0.1:3000: connect: connection refused\n"}
 	hostile := rec(20, "standard-webhooks", "invoice.paid", "msg_\x1b[2J\u202eevil\nsignature: valid", `{"type":"invoice.paid","data":{"amount":1200}}`)
 	hostile.Signature = &record.Signature{Status: "unsigned"}
 	return []*record.Record{a, dup, bad, schema, unknown, hostile}
@@ -72,6 +75,10 @@ func key(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyBackspace}
 	case "pgdown":
 		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "home":
+		return tea.KeyMsg{Type: tea.KeyHome}
+	case "end":
+		return tea.KeyMsg{Type: tea.KeyEnd}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }
@@ -141,6 +148,7 @@ func TestFrames(t *testing.T) {
 			{"detail", func(m *Model) { press(m, "up", "up", "enter") }},
 			{"detail-raw", func(m *Model) { press(m, "up", "up", "enter", "b") }},
 			{"detail-hostile", func(m *Model) { press(m, "enter") }},
+			{"detail-forwarded", func(m *Model) { press(m, "home", "down", "down", "enter") }},
 			{"filter-typing", func(m *Model) { press(m, "/"); typeText(m, "review.*") }},
 			{"filter-verdict", func(m *Model) { press(m, "/"); typeText(m, "invalid"); press(m, "enter") }},
 			{"filter-none", func(m *Model) { press(m, "/"); typeText(m, "nothing-like-this"); press(m, "enter") }},

@@ -15,7 +15,7 @@ import (
 // WriteList prints the list without the interface, for a stdout that is not a terminal:
 // one line per delivery, oldest first, fields separated by spaces:
 //
-//	TIME PROVIDER TYPE ID signature=S schema=S duplicate=yes|no answer=N
+//	TIME PROVIDER TYPE ID signature=S schema=S duplicate=yes|no answer=N forwarded=N|ERR
 //
 // An empty field is "-"; values from the recording are escaped.
 func WriteList(w io.Writer, recs []*record.Record) error {
@@ -35,7 +35,7 @@ func WriteList(w io.Writer, recs []*record.Record) error {
 			dup = "yes"
 		}
 		bw.WriteString(r.ReceivedAt.UTC().Format(time.RFC3339Nano) + " " + field(r.Provider) + " " + field(r.Type) + " " + field(r.ID) +
-			" signature=" + field(sig) + " schema=" + field(sch) + " duplicate=" + dup + " answer=" + answer(r) + "\n")
+			" signature=" + field(sig) + " schema=" + field(sch) + " duplicate=" + dup + " answer=" + answer(r) + " forwarded=" + orDash(r.Forward()) + "\n")
 	}
 	return bw.Flush()
 }

@@ -762,7 +762,7 @@ func (l *Listener) answer(w http.ResponseWriter, r *http.Request, d *Delivery, r
 		d.Forward = fw
 		if fw.Err != nil {
 			d.Warnings = append(d.Warnings, "forward to "+fw.URL+" failed: "+fw.Err.Error())
-			msg := "whk: forwarding to the app failed: " + fw.Err.Error() + "\n"
+			msg := record.ForwardFailed + fw.Err.Error() + "\n"
 			l.answerStatus(w, d.Record, http.StatusBadGateway, msg)
 			d.Record.Response.Body = msg
 			return

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/whk-cli/whk/internal/jsontree"
@@ -92,6 +94,25 @@ type Response struct {
 	DurationMS float64 `json:"duration_ms,omitempty"`
 	// Headers are the app's response headers, kept with listen -v only.
 	Headers http.Header `json:"headers,omitempty"`
+}
+
+// ForwardFailed starts the 502 answer whk gives in place of a --forward-to app it
+// could not reach; the reason follows.
+const ForwardFailed = "whk: forwarding to the app failed: "
+
+// Forward is how the --forward-to app answered a delivery, read off its record: the
+// app's status (a forwarded answer carries the app's time), "ERR" when whk could not
+// reach the app and answered 502 itself, or "" when the delivery was not forwarded.
+func (r *Record) Forward() string {
+	switch rr := r.Response; {
+	case rr == nil:
+		return ""
+	case rr.DurationMS > 0:
+		return strconv.Itoa(rr.Status)
+	case rr.Status == http.StatusBadGateway && strings.HasPrefix(rr.Body, ForwardFailed):
+		return "ERR"
+	}
+	return ""
 }
 
 // KindDelivery and KindReady are the values of "kind".
