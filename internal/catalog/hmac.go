@@ -109,7 +109,7 @@ func ParseTemplate(s string, allowed ...string) (Template, error) {
 		case !known || (name == PartHeader) != hasArg:
 			return nil, fmt.Errorf("unknown part %s (%s)", shown("{"+inner+"}"), partList(allowed))
 		case name == PartHeader:
-			if err := checkHeaderName("the header of {"+inner+"}", arg); err != nil {
+			if err := checkHeaderName("the header of "+shown("{"+inner+"}"), arg); err != nil {
 				return nil, err
 			}
 		}
