@@ -41,8 +41,10 @@ func NewCmdInspect(f *cmdutil.Factory, runF func(*InspectOptions) error) *cobra.
 		Use:   "inspect [PATH|-]...",
 		Short: "Browse recorded deliveries in a terminal UI",
 		Long: `Open recorded deliveries in a full-screen terminal UI: the directory written by
-'whk listen --record' (searched recursively for *.json, *.ndjson and *.jsonl), the NDJSON
-of 'whk listen --json' (a file, or - for stdin), or single record files.
+'whk listen --record' (searched recursively for *.json, *.ndjson, *.jsonl and *.har), the
+NDJSON of 'whk listen --json' (a file, or - for stdin), single record files, or HAR
+captures (listen --record FILE.har keeps its verdicts; a browser's capture shows each
+entry that has a body).
 
 The list shows one row per delivery, newest last: time, provider, type, delivery id, the
 signature and schema verdicts, a duplicate mark and the answer's status. Enter opens the
@@ -151,12 +153,26 @@ func inspectorReplayer(f *cmdutil.Factory, k *cmdutil.KeyFlags, c *catalog.Catal
 // readRecordings reads the delivery records in paths through internal/input, as
 // validate and replay find and read deliveries: files holding one record or NDJSON of
 // them, directories walked for *.json, *.ndjson and *.jsonl (hidden directories and
-// non-regular files skipped), and - for stdin. Lines that are not delivery records
+// non-regular files skipped), HAR captures (each entry that is a delivery; listen's
+// own HAR keeps the verdicts), and - for stdin. Lines that are not delivery records
 // (listen's ready line, plain bodies) are skipped.
 func readRecordings(paths []string, stdin io.Reader, maxSize int64) ([]*record.Record, error) {
 	var recs []*record.Record
 	parse := func(source string, b []byte) error {
-		if input.Sniff(b) != input.Lines {
+		switch input.Sniff(b) {
+		case input.HAR:
+			entries, err := record.ParseHAR(b)
+			if err != nil {
+				return fmt.Errorf("%s: %w", source, err)
+			}
+			for _, e := range entries {
+				if e.Err == nil { // an entry that is not a delivery (a page's GET) is skipped
+					recs = append(recs, e.Record)
+				}
+			}
+			return nil
+		case input.Lines:
+		default:
 			if one, err := record.Parse(bytes.TrimSpace(b)); err == nil {
 				recs = append(recs, one)
 			}

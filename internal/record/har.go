@@ -260,7 +260,8 @@ func harJSONErr(err error) error {
 
 // Delivery turns the entry's request into a delivery record: method, the URL's path
 // and query, the headers (HTTP/2 pseudo-headers such as :authority left out) and the
-// body. A request without a body is not a delivery.
+// body; for an entry listen wrote, also its verdicts and answer (_whk, response), as
+// the record had them. A request without a body is not a delivery.
 func (e *HAREntry) Delivery() (*Record, error) {
 	q := &e.Request
 	u, err := url.Parse(q.URL)
@@ -297,8 +298,24 @@ func (e *HAREntry) Delivery() (*Record, error) {
 	if t, err := time.Parse(time.RFC3339Nano, e.StartedDateTime); err == nil {
 		rec.ReceivedAt = t
 	}
-	if e.Whk != nil {
-		rec.Provider = e.Whk.Provider
+	if w := e.Whk; w != nil {
+		// Written by listen: the entry says what the record said.
+		rec.Provider, rec.Type, rec.ID, rec.Route, rec.Duplicate = w.Provider, w.Type, w.ID, w.Route, w.Duplicate
+		rec.Signature, rec.Schema = w.Signature, w.Schema
+		if a := e.Response; a.Status != 0 {
+			rec.Response = &Response{Status: a.Status, Truncated: w.Truncated}
+			for _, nv := range a.Headers {
+				if rec.Response.Headers == nil {
+					rec.Response.Headers = http.Header{}
+				}
+				rec.Response.Headers.Add(nv.Name, nv.Value)
+			}
+			if strings.EqualFold(a.Content.Encoding, "base64") {
+				rec.Response.BodyBase64, _ = base64.StdEncoding.DecodeString(a.Content.Text)
+			} else {
+				rec.Response.Body = a.Content.Text
+			}
+		}
 	}
 	return rec, nil
 }

@@ -200,6 +200,24 @@ func TestNewHAREntryRoundTrip(t *testing.T) {
 				t.Errorf("entry %d: %s = %q, want %q", i, name, got.Headers.Get(name), r.Headers.Get(name))
 			}
 		}
+		// What listen recorded comes back: the verdicts and the answer (the app's time
+		// is in the entry's timings, not the record's).
+		if got.Type != r.Type || got.ID != r.ID || got.Route != r.Route || got.Duplicate != r.Duplicate ||
+			!reflect.DeepEqual(got.Signature, r.Signature) || !reflect.DeepEqual(got.Schema, r.Schema) {
+			t.Errorf("entry %d: verdicts %q %q %q %v %+v %+v", i, got.Type, got.ID, got.Route, got.Duplicate, got.Signature, got.Schema)
+		}
+		want := r.Response
+		if want != nil {
+			w := *want
+			w.DurationMS = 0
+			if len(w.Headers) == 0 {
+				w.Headers = nil
+			}
+			want = &w
+		}
+		if !reflect.DeepEqual(got.Response, want) {
+			t.Errorf("entry %d: response %+v, want %+v", i, got.Response, want)
+		}
 	}
 	// The answer and its timing are in the entry.
 	var e struct {
