@@ -3,8 +3,6 @@ package render
 import (
 	"encoding/json"
 	"io"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 // EventRow is one line of `whk events list`.
@@ -20,18 +18,18 @@ type EventRow struct {
 // types and descriptions come from catalogs, which --catalog lets anyone write, so they
 // go through Safe and SafeText.
 func EventsTable(w io.Writer, rows []EventRow, width int) error {
-	cells, cols := eventCells(rows, "documented", "not documented")
+	cells := eventCells(rows, "documented", "not documented")
 	// A description gets at least 12 cells, for which a narrow terminal's payload
 	// column says only yes or no.
-	if width > 0 && width-cols[0]-cols[1]-cols[2]-6 < 12 {
-		cells, _ = eventCells(rows, "yes", "no")
+	if width > 0 && width-columnsWidth(cells) < 12 {
+		cells = eventCells(rows, "yes", "no")
 	}
 	return fitColumns(w, cells, width, 12)
 }
 
-// eventCells are the table's cells, header first, and the widths of its first three
-// columns, with yes and no as the payload column's words.
-func eventCells(rows []EventRow, yes, no string) ([][]string, [3]int) {
+// eventCells are the table's cells, header first, with yes and no as the payload
+// column's words.
+func eventCells(rows []EventRow, yes, no string) [][]string {
 	cells := make([][]string, 0, len(rows)+1)
 	cells = append(cells, []string{"PROVIDER", "TYPE", "PAYLOAD", "DESCRIPTION"})
 	for _, r := range rows {
@@ -41,13 +39,7 @@ func eventCells(rows []EventRow, yes, no string) ([][]string, [3]int) {
 		}
 		cells = append(cells, []string{Safe(r.Provider), Safe(r.Type), doc, SafeText(r.Description)})
 	}
-	var cols [3]int
-	for _, c := range cells {
-		for i := range cols {
-			cols[i] = max(cols[i], ansi.StringWidth(c[i]))
-		}
-	}
-	return cells, cols
+	return cells
 }
 
 // EventsJSON prints `whk events list --json`: one

@@ -20,7 +20,7 @@ func fitColumns(w io.Writer, rows [][]string, width, minLast int) error {
 	cols := columnWidths(rows)
 	room := 0
 	if width > 0 {
-		room = max(width-columnsWidth(rows), minLast)
+		room = max(width-gapped(cols), minLast)
 	}
 	for _, r := range rows {
 		var b strings.Builder
@@ -47,9 +47,12 @@ func columnWidths(rows [][]string) []int {
 }
 
 // columnsWidth is how many cells the columns before the last take, with their gaps.
-func columnsWidth(rows [][]string) int {
+func columnsWidth(rows [][]string) int { return gapped(columnWidths(rows)) }
+
+// gapped is the cells columns of these widths take, each with its two-space gap.
+func gapped(cols []int) int {
 	n := 0
-	for _, c := range columnWidths(rows) {
+	for _, c := range cols {
 		n += c + 2
 	}
 	return n
