@@ -254,8 +254,10 @@ func render(t catalog.Template, sig string, v values) string {
 type read struct{ signature, timestamp, id string }
 
 // match reads a header value written by template t: each part runs up to the next
-// literal (the last one to the end). ok is false when the literals are not there.
+// literal (the last one to the end). ok is false when the literals are not there, or
+// when a part the template names twice reads differently the second time.
 func match(t catalog.Template, value string) (r read, ok bool) {
+	var seen [3]bool // signature, timestamp, id
 	for i, p := range t {
 		if p.Name == "" {
 			rest, found := strings.CutPrefix(value, p.Literal)
@@ -272,13 +274,22 @@ func match(t catalog.Template, value string) (r read, ok bool) {
 				return read{}, false
 			}
 		}
+		var slot *string
+		k := 0
 		switch p.Name {
 		case catalog.PartSignature:
-			r.signature = value[:end]
+			slot, k = &r.signature, 0
 		case catalog.PartTimestamp:
-			r.timestamp = value[:end]
+			slot, k = &r.timestamp, 1
 		case catalog.PartID:
-			r.id = value[:end]
+			slot, k = &r.id, 2
+		}
+		// A part the template names twice must read the same both times.
+		if slot != nil {
+			if seen[k] && *slot != value[:end] {
+				return read{}, false
+			}
+			*slot, seen[k] = value[:end], true
 		}
 		value = value[end:]
 	}
