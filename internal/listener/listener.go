@@ -202,6 +202,7 @@ type Listener struct {
 	seen    *seenSet
 	redact  []string
 	secrets [][]byte
+	schemes sync.Map // *catalog.Provider → schemeFor: built once, not per delivery
 	hardCtx context.Context
 	hardEnd context.CancelFunc
 

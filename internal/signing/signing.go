@@ -80,7 +80,8 @@ type Result struct {
 	Warnings []string
 }
 
-// Scheme signs and verifies deliveries one way.
+// Scheme signs and verifies deliveries one way. A scheme does not change once built, so
+// one value may serve every delivery at once (listen builds each provider's once).
 type Scheme interface {
 	// Name is the catalog's scheme name.
 	Name() string
