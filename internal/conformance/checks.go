@@ -143,7 +143,8 @@ func (r *runner) tamperedBody(ctx context.Context) Result {
 }
 
 func (r *runner) staleTimestamp(ctx context.Context) Result {
-	if f, _ := signing.FactsOf(r.o.Scheme); !f.Timestamped {
+	f, _ := signing.FactsOf(r.o.Scheme)
+	if !f.Timestamped {
 		why := fmt.Sprintf("%s does not sign a timestamp", r.p.Name)
 		for _, h := range r.p.Headers {
 			if strings.Contains(h.Value, "{delivery_time}") {
@@ -152,6 +153,11 @@ func (r *runner) staleTimestamp(ctx context.Context) Result {
 		}
 		return skip("%s", why)
 	}
+	tolerance := f.Tolerance
+	if tolerance <= 0 {
+		tolerance = signing.DefaultTolerance
+	}
+	staleBy := staleFactor * tolerance
 	e := r.base()
 	var results []string
 	for _, c := range []struct {
@@ -165,14 +171,14 @@ func (r *runner) staleTimestamp(ctx context.Context) Result {
 		if err := r.sign(d, r.o.Keys, signing.Params{Timestamp: r.now().Add(c.off)}); err != nil {
 			return fail("%v", err)
 		}
-		what := fmt.Sprintf("webhook-timestamp %s %s", delivery.ShortDuration(staleBy), c.what)
+		what := fmt.Sprintf("%s %s %s", f.TimestampIn, delivery.ShortDuration(staleBy), c.what)
 		res := r.expectRejected(ctx, e.Type, d, what)
 		if res.Outcome != Pass {
 			return res
 		}
 		results = append(results, res.Detail)
 	}
-	return pass("%s (the reference tolerance is %s)", strings.Join(results, "; "), delivery.ShortDuration(signing.DefaultTolerance))
+	return pass("%s (the tolerance is %s)", strings.Join(results, "; "), delivery.ShortDuration(tolerance))
 }
 
 // firstAcknowledged sends a delivery of the base event, which the duplicate and retry

@@ -86,9 +86,9 @@ type Result struct {
 	Duration time.Duration
 }
 
-// staleBy is how far outside "now" a stale timestamp is: twice the Standard Webhooks
-// reference libraries' five-minute tolerance.
-const staleBy = 2 * signing.DefaultTolerance
+// staleFactor times the scheme's tolerance (five minutes for Standard Webhooks, the
+// catalog's own for a declarative scheme) is how far from "now" a stale timestamp is.
+const staleFactor = 2
 
 // Options say what to test and how.
 type Options struct {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -256,7 +258,7 @@ func TestDetailsSayWhatHappened(t *testing.T) {
 		{"cm-sign", receivertest.Careful, conformance.CheckMissingSignature, "no X-Webhook-Token header: rejected with 401"},
 		{"clment", receivertest.Careful, conformance.CheckBadSignature, "X-Clment-Signature made with another secret: rejected with 401"},
 		{"contract-as-code", receivertest.Careful, conformance.CheckUnknownType, "whk.test.unknown_event acknowledged"},
-		{"standard-webhooks", receivertest.Careful, conformance.CheckStaleTimestamp, "webhook-timestamp 10m ago: rejected with 401; webhook-timestamp 10m ahead: rejected with 401 (the reference tolerance is 5m)"},
+		{"standard-webhooks", receivertest.Careful, conformance.CheckStaleTimestamp, "webhook-timestamp 10m ago: rejected with 401; webhook-timestamp 10m ahead: rejected with 401 (the tolerance is 5m)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.provider+"/"+tt.check+"/"+string(tt.flaw), func(t *testing.T) {
@@ -466,5 +468,36 @@ func TestSlowAnswerFailsTheTimeoutCheck(t *testing.T) {
 				t.Errorf("%s %s, want %s", r.Outcome, r.Detail, tt.want)
 			}
 		})
+	}
+}
+
+// A catalog's own tolerance sets how stale the stale-timestamp check's deliveries are:
+// a careful receiver that allows 30 minutes must not fail for accepting 10.
+func TestStaleTimestampUsesTheSchemesTolerance(t *testing.T) {
+	raw, err := os.ReadFile("../../docs/examples/schemes/stripe-style.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	long := bytes.Replace(raw, []byte(`"tolerance": "5m"`), []byte(`"tolerance": "30m"`), 1)
+	if bytes.Equal(long, raw) {
+		t.Fatal("the example's tolerance is no longer 5m: update this test")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "stripe-style.json"), long, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := catalog.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Provider("stripe-style")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runAgainst(t, p, receivertest.Careful, func(o *conformance.Options) { o.Checks = []string{conformance.CheckStaleTimestamp} })
+	r := res[conformance.CheckStaleTimestamp]
+	want := "the timestamp in Stripe-Signature 1h ago: rejected with 401; the timestamp in Stripe-Signature 1h ahead: rejected with 401 (the tolerance is 30m)"
+	if r.Outcome != conformance.Pass || r.Detail != want {
+		t.Errorf("got %s %q\nwant pass %q", r.Outcome, r.Detail, want)
 	}
 }

@@ -97,6 +97,11 @@ func (s *HMAC) Facts() Facts {
 	}
 	if f.Timestamped {
 		f.Pins = append(f.Pins, "timestamp")
+		f.Tolerance = s.spec.Tolerance
+		f.TimestampIn = s.spec.TimestampHeader
+		if f.TimestampIn == "" {
+			f.TimestampIn = "the timestamp in " + s.spec.Header
+		}
 	}
 	return f
 }

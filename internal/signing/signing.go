@@ -169,6 +169,11 @@ type Facts struct {
 	CoversBody bool
 	// Timestamped means the scheme signs a timestamp whose age a receiver checks.
 	Timestamped bool
+	// Tolerance is how far from now a signed timestamp may be before a receiver
+	// refuses it (0 when none is signed); TimestampIn names where the timestamp
+	// travels ("webhook-timestamp", "the timestamp in Stripe-Signature").
+	Tolerance   time.Duration
+	TimestampIn string
 	// KeyPair means the scheme signs with a private key and verifies with a public one
 	// (--private-key, --public-key) rather than with a shared secret.
 	KeyPair bool
