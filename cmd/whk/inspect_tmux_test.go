@@ -236,3 +236,31 @@ func requireTmux(t *testing.T) string {
 	}
 	return p
 }
+
+// Under --ui, a record that cannot be written is said on the inspector's status line
+// (stderr would draw over the screen), and the exit summary still counts it.
+func TestListenUIRecordFailureInTmux(t *testing.T) {
+	tmux := requireTmux(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	tmp := t.TempDir()
+	bin := buildWhk(ctx, t, tmp)
+	rec := filepath.Join(tmp, "rec")
+	tm := startTmux(ctx, t, tmux, tmp, "env NO_COLOR=1 WHK_SECRET=s3cret "+bin+" listen --ui --addr 127.0.0.1:0 --record "+rec+" -p clment; sleep 30")
+	title := tm.screen("whk listen  http://127.0.0.1:")
+	url := strings.Fields(strings.SplitN(title, "whk listen  ", 2)[1])[0]
+	if err := os.RemoveAll(rec); err != nil {
+		t.Fatal(err)
+	}
+	send := exec.CommandContext(ctx, bin, "send", "review.completed", "-p", "clment", "--to", url)
+	send.Env = append(os.Environ(), "WHK_SECRET=s3cret")
+	if out, err := send.CombinedOutput(); err != nil {
+		t.Fatalf("whk send: %v\n%s", err, out)
+	}
+	screen := tm.screen("error: a record could not be written")
+	if strings.Contains(screen, "whk: error:") {
+		t.Errorf("the failure was also written on stderr, over the screen:\n%s", screen)
+	}
+	tm.run("send-keys", "-t", "whk", "q")
+	tm.screen("1 could not be written")
+}

@@ -343,12 +343,20 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 		return cmdutil.WithHint(errors.New("--record-format without --record"), "name where to record with --record PATH")
 	}
 	var rec listener.Recorder
+	// runningUI is the inspector once it runs (--ui): notices go to it, not stderr.
+	var runningUI atomic.Pointer[listenUI]
 	if o.RecordDir != "" {
 		var err error
 		// The first record that cannot be written is said at once, on stderr, which
-		// does not wait for stdout; the rest are counted for the exit.
+		// does not wait for stdout (or, under --ui, on the inspector's status line, which
+		// stderr would draw over); the rest are counted for the exit.
 		firstFailure := func(err error) {
-			fmt.Fprintf(o.IO.ErrOut, "whk: error: a record could not be written (%v); listen goes on, exits 1 and counts the records lost\n", err)
+			msg := fmt.Sprintf("a record could not be written (%v); listen goes on, exits 1 and counts the records lost", err)
+			if u := runningUI.Load(); u != nil {
+				u.prog.Send(inspector.Notice("error: " + msg))
+				return
+			}
+			fmt.Fprintf(o.IO.ErrOut, "whk: error: %s\n", msg)
 		}
 		v, _, _ := VersionInfo()
 		if rec, err = listener.NewRecorderAs(o.RecordDir, o.RecordFormat, v, firstFailure); err != nil {
@@ -426,6 +434,9 @@ func runListen(ctx context.Context, o *ListenOptions) error {
 	// before each block, and whose stdout no other program writes to.
 	width := o.IO.TerminalWidth()
 	ui := startListenUI(o, stopListening)
+	if ui != nil {
+		runningUI.Store(ui)
+	}
 	status := newStatusLine(errOut, ui == nil && o.IO.IsStdoutTTY() && o.IO.IsStderrTTY(), width)
 	var printed atomic.Int64
 	var tally render.ListenTally
