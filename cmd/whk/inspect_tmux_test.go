@@ -19,12 +19,7 @@ import (
 // TestInspectInTmux drives the real binary in a terminal: tmux at 80x24 runs
 // `whk inspect DIR`, the test sends keys and reads the screen back.
 func TestInspectInTmux(t *testing.T) {
-	tmux := requireTmux(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-
-	tmp := t.TempDir()
-	bin := buildWhk(ctx, t, tmp)
+	tmux, ctx, tmp, bin := tmuxTest(t, 90*time.Second)
 	dir := filepath.Join(tmp, "rec")
 	t0 := time.Date(2026, 6, 16, 14, 32, 8, 0, time.UTC)
 	for i, typ := range []string{"review.completed", "review.started", "document.signed"} {
@@ -84,11 +79,7 @@ func TestInspectInTmux(t *testing.T) {
 // status, that r sends one again to the app, and that quitting ends listen with its
 // summary.
 func TestListenUIInTmux(t *testing.T) {
-	tmux := requireTmux(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	tmp := t.TempDir()
-	bin := buildWhk(ctx, t, tmp)
+	tmux, ctx, tmp, bin := tmuxTest(t, 90*time.Second)
 
 	var mu sync.Mutex
 	var got []string // the signature header of each delivery the app received
@@ -150,6 +141,16 @@ func TestListenUIInTmux(t *testing.T) {
 	if len(files) != 2 {
 		t.Errorf("recorded %d deliveries, want 2: %v", len(files), files)
 	}
+}
+
+// tmuxTest is what a tmux test starts from: tmux, a context that ends within limit, a
+// temporary directory and whk built into it.
+func tmuxTest(t *testing.T, limit time.Duration) (tmux string, ctx context.Context, tmp, bin string) {
+	tmux = requireTmux(t)
+	ctx, cancel := context.WithTimeout(t.Context(), limit)
+	t.Cleanup(cancel)
+	tmp = t.TempDir()
+	return tmux, ctx, tmp, buildWhk(ctx, t, tmp)
 }
 
 // buildWhk builds the binary into dir.
@@ -240,11 +241,7 @@ func requireTmux(t *testing.T) string {
 // Under --ui, a record that cannot be written is said on the inspector's status line
 // (stderr would draw over the screen), and the exit summary still counts it.
 func TestListenUIRecordFailureInTmux(t *testing.T) {
-	tmux := requireTmux(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	tmp := t.TempDir()
-	bin := buildWhk(ctx, t, tmp)
+	tmux, ctx, tmp, bin := tmuxTest(t, 90*time.Second)
 	rec := filepath.Join(tmp, "rec")
 	tm := startTmux(ctx, t, tmux, tmp, "env NO_COLOR=1 WHK_SECRET=s3cret "+bin+" listen --ui --addr 127.0.0.1:0 --record "+rec+" -p clment; sleep 30")
 	title := tm.screen("whk listen  http://127.0.0.1:")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"os"
@@ -20,14 +19,7 @@ import (
 // wrapped parts again, so a joined line wider than the pane is output that did not fit.
 // Inside listen's blocks every line keeps the gutter.
 func TestHumanOutputFitsTheTerminal(t *testing.T) {
-	tmux := requireTmux(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "whk")
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	tmux, ctx, tmp, bin := tmuxTest(t, 3*time.Minute)
 	secret := filepath.Join(tmp, "secret")
 	if err := os.WriteFile(secret, []byte("s3cr3t\n"), 0o600); err != nil {
 		t.Fatal(err)
