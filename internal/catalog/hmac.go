@@ -175,9 +175,9 @@ type HMACSpec struct {
 // Timestamped reports whether the scheme signs a timestamp.
 func (s *HMACSpec) Timestamped() bool { return s.Signed.Has(PartTimestamp) }
 
-// defaultTolerance is the Standard Webhooks reference libraries' window, used by a
+// DefaultTolerance is the Standard Webhooks reference libraries' window, used by a
 // timestamped scheme that names none.
-const defaultTolerance = 5 * time.Minute
+const DefaultTolerance = 5 * time.Minute
 
 // maxTolerance bounds a catalog's tolerance: a day-old signature is no longer fresh.
 const maxTolerance = 24 * time.Hour
@@ -309,7 +309,7 @@ func (s Scheme) parseHMAC() (*HMACSpec, error) {
 	case spec.Tolerance > 0 && !spec.Timestamped():
 		return nil, fmt.Errorf("scheme.tolerance is set, but scheme.signed names no {timestamp}")
 	case spec.Tolerance == 0 && spec.Timestamped():
-		spec.Tolerance = defaultTolerance
+		spec.Tolerance = DefaultTolerance
 	}
 	if err := checkHeaderValue("scheme.id_prefix", spec.IDPrefix); err != nil {
 		return nil, err

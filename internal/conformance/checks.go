@@ -153,11 +153,7 @@ func (r *runner) staleTimestamp(ctx context.Context) Result {
 		}
 		return skip("%s", why)
 	}
-	tolerance := f.Tolerance
-	if tolerance <= 0 {
-		tolerance = signing.DefaultTolerance
-	}
-	staleBy := staleFactor * tolerance
+	staleBy := staleFactor * f.Tolerance
 	e := r.base()
 	var results []string
 	for _, c := range []struct {
@@ -178,7 +174,7 @@ func (r *runner) staleTimestamp(ctx context.Context) Result {
 		}
 		results = append(results, res.Detail)
 	}
-	return pass("%s (the tolerance is %s)", strings.Join(results, "; "), delivery.ShortDuration(tolerance))
+	return pass("%s (the tolerance is %s)", strings.Join(results, "; "), delivery.ShortDuration(f.Tolerance))
 }
 
 // firstAcknowledged sends a delivery of the base event, which the duplicate and retry

@@ -66,6 +66,9 @@ func TestEverySchemeStatesItsFacts(t *testing.T) {
 			if (f.Header == "") == (f.Field == "") {
 				t.Fatalf("want exactly one of Header %q and Field %q", f.Header, f.Field)
 			}
+			if f.Timestamped != (f.Tolerance > 0) || f.Timestamped != (f.TimestampIn != "") {
+				t.Fatalf("Timestamped %v, but Tolerance %s and TimestampIn %q", f.Timestamped, f.Tolerance, f.TimestampIn)
+			}
 			if f.Forged == "" || f.Rejected == "" {
 				t.Fatalf("Forged %q and Rejected %q must both be said", f.Forged, f.Rejected)
 			}

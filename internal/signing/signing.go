@@ -55,8 +55,9 @@ type VerifyOptions struct {
 	Tolerance time.Duration // timestamp window; 0 means the scheme's own (catalog tolerance, else DefaultTolerance)
 }
 
-// DefaultTolerance is the Standard Webhooks reference libraries' timestamp window.
-const DefaultTolerance = 5 * time.Minute
+// DefaultTolerance is the Standard Webhooks reference libraries' timestamp window: the
+// catalog's, which a timestamped scheme without its own tolerance gets.
+const DefaultTolerance = catalog.DefaultTolerance
 
 // Signature statuses: the words a Result, a delivery record and listen's output use.
 const (
@@ -170,7 +171,7 @@ type Facts struct {
 	// Timestamped means the scheme signs a timestamp whose age a receiver checks.
 	Timestamped bool
 	// Tolerance is how far from now a signed timestamp may be before a receiver
-	// refuses it (0 when none is signed); TimestampIn names where the timestamp
+	// refuses it (0 exactly when none is signed); TimestampIn names where the timestamp
 	// travels ("webhook-timestamp", "the timestamp in Stripe-Signature").
 	Tolerance   time.Duration
 	TimestampIn string
